@@ -1,0 +1,1 @@
+//! The provider registry (data, not code branches) and model-string resolution.

@@ -1,0 +1,1 @@
+//! A mock LLM provider: a real HTTP server on a loopback port.
