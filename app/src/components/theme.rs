@@ -1,0 +1,65 @@
+//! Light / dark / system theme. The choice is kept in localStorage and applied to
+//! `<html data-theme>`; "system" removes the attribute and lets `prefers-color-scheme` decide.
+//! Without JavaScript the system theme applies.
+
+use leptos::prelude::*;
+
+const STORAGE_KEY: &str = "omniroute-theme";
+const CHOICES: [(&str, &str); 3] = [("light", "Light"), ("dark", "Dark"), ("system", "System")];
+
+#[component]
+pub fn ThemeSwitch() -> impl IntoView {
+    let choice = RwSignal::new(String::from("system"));
+    // Runs in the browser only: pick up what the boot script applied.
+    Effect::new(move |_| {
+        if let Some(saved) = read_saved() {
+            choice.set(saved);
+        }
+    });
+    view! {
+        <div class="segmented" role="group" aria-label="Theme">
+            {CHOICES
+                .iter()
+                .map(|(value, label)| {
+                    let value = *value;
+                    view! {
+                        <button
+                            type="button"
+                            class="segmented-btn"
+                            data-theme-choice=value
+                            aria-pressed=move || (choice.get() == value).to_string()
+                            on:click=move |_| {
+                                apply(value);
+                                choice.set(value.to_string());
+                            }
+                        >
+                            {*label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+fn read_saved() -> Option<String> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    let value = storage.get_item(STORAGE_KEY).ok()??;
+    matches!(value.as_str(), "light" | "dark" | "system").then_some(value)
+}
+
+fn apply(value: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.set_item(STORAGE_KEY, value);
+    }
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        if value == "system" {
+            let _ = root.remove_attribute("data-theme");
+        } else {
+            let _ = root.set_attribute("data-theme", value);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Database migrations, applied in order at start-up.
+//!
+//! Migrations are append-only: a released migration is never edited. A later feature adds a
+//! table by adding a file here and listing it in [`Migrator::migrations`]; entities in the
+//! `entity` crate follow. The server refuses to open a database that has migrations this
+//! binary does not know (it was written by a newer OmniRoute).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_foundation::Migration)]
+    }
+}
+
+/// The names of every migration this binary knows, in order.
+pub fn known_migration_names() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect()
+}

@@ -1,0 +1,57 @@
+//! The HTTP surfaces, assembled into one router:
+//! - `health`: `GET /api/health` for probes (public).
+//! - `auth`: `/api/auth/{login,logout,status}` and the login gate in front of everything else.
+//! - `dashboard`: the Leptos pages (SSR) and their server functions under `/api/sf/`.
+//! - `assets`: the wasm bundle, stylesheet and public files, embedded in the binary.
+//! - `error`: the `{error, message}` body of the management API.
+
+pub mod assets;
+pub mod auth;
+pub mod dashboard;
+pub mod error;
+pub mod health;
+
+use crate::state::AppState;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub const SESSION_COOKIE: &str = "omniroute_session";
+
+pub fn router(state: AppState) -> Router {
+    let session_layer = SessionManagerLayer::new(state.sessions().clone())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config().cookie_secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)))
+        .with_signed(cookie_key(&state.config().jwt_secret));
+
+    let api = Router::new()
+        .route("/api/health", get(health::health))
+        .route("/api/auth/login", post(auth::login))
+        .route("/api/auth/logout", post(auth::logout))
+        .route("/api/auth/status", get(auth::status))
+        .with_state(state.clone());
+
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/dashboard/health") }))
+        .route(
+            "/dashboard",
+            get(|| async { Redirect::to("/dashboard/health") }),
+        )
+        .merge(api)
+        .merge(dashboard::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(state, auth::gate))
+        .layer(session_layer)
+}
+
+/// The cookie signing key, derived from JWT_SECRET (any length) through SHA-256.
+fn cookie_key(secret: &str) -> Key {
+    use sha2::{Digest, Sha512};
+    let digest = Sha512::digest(secret.as_bytes());
+    Key::from(digest.as_slice())
+}

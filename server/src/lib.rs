@@ -1,0 +1,89 @@
+//! The `omniroute` server: the dashboard (SSR + hydration), the management API and, as the
+//! features land, the /v1 gateway, MCP and A2A, all on one port.
+//!
+//! - `cli`, `config`, `logging`: start-up.
+//! - `store/`: the only module that talks to sea-orm (SQLite in DATA_DIR).
+//! - `auth/`: the dashboard password, lockout.
+//! - `http/`: one module per surface (health, auth endpoints, dashboard, static assets).
+//! - `jobs`: background work.
+//! - the engine lives in the `gateway` crate (server/gateway), which knows no HTTP framework.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod jobs;
+pub mod logging;
+pub mod state;
+pub mod store;
+pub mod sysinfo;
+
+use anyhow::Context;
+use config::Config;
+use state::AppState;
+use std::net::SocketAddr;
+
+/// Starts everything and serves until SIGINT or SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let db_path = config.db_path();
+    let db = store::open(&db_path).await?;
+    auth::ensure_admin_password(&db, &config).await?;
+
+    let addr = SocketAddr::new(config.host, config.port);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "cannot listen on {addr}: is another OmniRoute (or another program) using port {}? Choose another port with --port or PORT",
+            config.port
+        )
+    })?;
+    let local = listener.local_addr().context("reading the bound address")?;
+
+    let state = AppState::new(config, db, started);
+    jobs::spawn(&state);
+    let app = http::router(state.clone());
+
+    tracing::info!(
+        "data directory {}, database {}",
+        state.config().data_dir.display(),
+        db_path.display()
+    );
+    tracing::info!("listening on http://{local}");
+    tracing::info!("ready in {} ms", started.elapsed().as_millis());
+
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
