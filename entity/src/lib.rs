@@ -1,4 +1,7 @@
 //! sea-orm entities, one module per table. They follow the migrations in the `migration` crate.
 
 pub mod key_value;
+pub mod provider_connections;
+pub mod provider_models;
+pub mod provider_nodes;
 pub mod sessions;

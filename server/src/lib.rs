@@ -11,9 +11,11 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod http;
 pub mod jobs;
 pub mod logging;
+pub mod snapshot;
 pub mod state;
 pub mod store;
 pub mod sysinfo;
@@ -39,7 +41,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     })?;
     let local = listener.local_addr().context("reading the bound address")?;
 
-    let state = AppState::new(config, db, started);
+    // Signal handlers are installed before the server says it listens: a SIGTERM that follows
+    // the "listening" line is always a graceful stop.
+    let shutdown = shutdown_signal()?;
+    let state = AppState::new(config, db, started)?;
+    state.set_snapshot(store::providers::load_snapshot(state.db(), state.config()).await?);
     jobs::spawn(&state);
     let app = http::router(state.clone());
 
@@ -59,31 +65,32 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .context("serving")?;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+        let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+            tracing::info!("shutting down");
+        })
     }
-    tracing::info!("shutting down");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+    }
 }

@@ -2,10 +2,12 @@
 
 use crate::auth::lockout::Lockout;
 use crate::config::Config;
+use crate::snapshot::{Snapshot, SnapshotCell};
 use crate::store::sessions::SqliteSessionStore;
 use sea_orm::DatabaseConnection;
+use anyhow::Context;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -16,18 +18,22 @@ struct Inner {
     sessions: SqliteSessionStore,
     lockout: Lockout,
     started: Instant,
+    snapshot: SnapshotCell,
+    http: reqwest::Client,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: DatabaseConnection, started: Instant) -> Self {
+    pub fn new(config: Config, db: DatabaseConnection, started: Instant) -> anyhow::Result<Self> {
         let sessions = SqliteSessionStore::new(db.clone());
-        Self(Arc::new(Inner {
+        Ok(Self(Arc::new(Inner {
             config,
             db,
             sessions,
             lockout: Lockout::default(),
             started,
-        }))
+            snapshot: SnapshotCell::default(),
+            http: http_client()?,
+        })))
     }
     pub fn config(&self) -> &Config {
         &self.0.config
@@ -41,7 +47,30 @@ impl AppState {
     pub fn lockout(&self) -> &Lockout {
         &self.0.lockout
     }
+    /// The routing configuration the request path reads (see `snapshot`).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.0.snapshot.get()
+    }
+    pub fn set_snapshot(&self, snapshot: Snapshot) {
+        self.0.snapshot.set(snapshot);
+    }
     pub fn uptime_secs(&self) -> u64 {
         self.0.started.elapsed().as_secs()
     }
+    /// The one HTTP client for upstream calls (pooled; clones share the pool). No total
+    /// timeout: streams set per-read timeouts, admin calls a per-request one.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.0.http
+    }
+}
+
+fn http_client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(32)
+        .user_agent(concat!("omniroute/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .context("building the HTTP client for upstream calls")
 }

@@ -17,13 +17,49 @@ pub enum ApiError {
     CrossSite,
     #[error("too many failed attempts; try again in {minutes} minute(s)")]
     LockedOut { retry_after_secs: u64, minutes: u64 },
+    /// 404: the id or name in the path or query names nothing.
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    /// 409: the request clashes with what is stored (a prefix in use, ...).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// 502: an upstream provider failed or answered something unusable.
+    #[error("{message}")]
+    Upstream { code: &'static str, message: String },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("database"))
+    }
 }
 
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn upstream(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Upstream {
             code,
             message: message.into(),
         }
@@ -36,6 +72,9 @@ impl ApiError {
             ApiError::InvalidPassword(_) => (StatusCode::UNAUTHORIZED, "invalid_password"),
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross_site_request"),
             ApiError::LockedOut { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),
+            ApiError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            ApiError::Upstream { code, .. } => (StatusCode::BAD_GATEWAY, code),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }

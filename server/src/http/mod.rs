@@ -10,6 +10,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod error;
 pub mod health;
+pub mod manage;
 
 use crate::state::AppState;
 use axum::response::Redirect;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
             get(|| async { Redirect::to("/dashboard/health") }),
         )
         .merge(api)
+        .merge(manage::routes(state.clone()))
         .merge(dashboard::routes(state.clone()))
         .layer(axum::middleware::from_fn_with_state(state, auth::gate))
         .layer(session_layer)

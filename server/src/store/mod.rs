@@ -3,6 +3,7 @@
 //! offers small typed stores on top.
 
 pub mod kv;
+pub mod providers;
 pub mod sessions;
 
 use migration::{Migrator, MigratorTrait};
