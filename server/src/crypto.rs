@@ -141,11 +141,11 @@ mod tests {
 
     #[test]
     fn a_non_hex_key_is_hashed_and_stable() {
-        let stored = SecretBox::new("my own passphrase")
-            .encrypt("sk-x")
-            .unwrap();
+        let stored = SecretBox::new("my own passphrase").encrypt("sk-x").unwrap();
         assert_eq!(
-            SecretBox::new("my own passphrase").decrypt(&stored).unwrap(),
+            SecretBox::new("my own passphrase")
+                .decrypt(&stored)
+                .unwrap(),
             "sk-x"
         );
         assert!(SecretBox::new("my other passphrase")
@@ -153,6 +153,8 @@ mod tests {
             .is_err());
         // 64 hex characters are the key itself, not a passphrase.
         let raw = SecretBox::new(HEX_KEY).encrypt("k").unwrap();
-        assert!(SecretBox::new(&HEX_KEY.to_uppercase()).decrypt(&raw).is_ok());
+        assert!(SecretBox::new(&HEX_KEY.to_uppercase())
+            .decrypt(&raw)
+            .is_ok());
     }
 }

@@ -69,7 +69,10 @@ pub struct SnapshotCell(RwLock<Arc<Snapshot>>);
 
 impl SnapshotCell {
     pub fn get(&self) -> Arc<Snapshot> {
-        self.0.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
+        self.0
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
     }
     pub fn set(&self, snapshot: Snapshot) {
         let mut guard = self.0.write().unwrap_or_else(|p| p.into_inner());

@@ -4,8 +4,8 @@ use crate::auth::lockout::Lockout;
 use crate::config::Config;
 use crate::snapshot::{Snapshot, SnapshotCell};
 use crate::store::sessions::SqliteSessionStore;
-use sea_orm::DatabaseConnection;
 use anyhow::Context;
+use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -9,7 +9,14 @@ use reqwest::StatusCode;
 async fn login_status_logout() {
     let server = Server::start();
     let c = client();
-    let status: serde_json::Value = c.get(server.url("/api/auth/status")).send().await.unwrap().json().await.unwrap();
+    let status: serde_json::Value = c
+        .get(server.url("/api/auth/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["authenticated"], false);
 
     let resp = login(&c, &server, "wrong-password").await;
@@ -19,22 +26,51 @@ async fn login_status_logout() {
 
     let resp = login(&c, &server, PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "no Secure unless AUTH_COOKIE_SECURE: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure unless AUTH_COOKIE_SECURE: {cookie}"
+    );
 
-    let status: serde_json::Value = c.get(server.url("/api/auth/status")).send().await.unwrap().json().await.unwrap();
+    let status: serde_json::Value = c
+        .get(server.url("/api/auth/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["authenticated"], true);
-    let sf = c.post(server.url("/api/sf/system_status")).send().await.unwrap();
+    let sf = c
+        .post(server.url("/api/sf/system_status"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sf.status(), StatusCode::OK);
     let s: serde_json::Value = sf.json().await.unwrap();
     assert_eq!(s["version"], env!("CARGO_PKG_VERSION"));
     assert!(s["db_size_bytes"].as_u64().unwrap() > 0);
 
-    let resp = c.post(server.url("/api/auth/logout")).json(&serde_json::json!({})).send().await.unwrap();
+    let resp = c
+        .post(server.url("/api/auth/logout"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let sf = c.post(server.url("/api/sf/system_status")).send().await.unwrap();
+    let sf = c
+        .post(server.url("/api/sf/system_status"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sf.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -67,12 +103,19 @@ async fn five_failures_lock_the_address_out() {
     let server = Server::start();
     let c = client();
     for _ in 0..5 {
-        assert_eq!(login(&c, &server, "nope-nope").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            login(&c, &server, "nope-nope").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Even the right password is refused while locked out.
     let resp = login(&c, &server, PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 800 && retry <= 900, "{retry}");
     let v: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(v["error"], "locked_out");
@@ -84,7 +127,10 @@ async fn form_login_redirects_and_keeps_next() {
     let c = client();
     let resp = c
         .post(server.url("/api/auth/login"))
-        .form(&[("password", "bad-password"), ("next", "/dashboard/settings")])
+        .form(&[
+            ("password", "bad-password"),
+            ("next", "/dashboard/settings"),
+        ])
         .send()
         .await
         .unwrap();
@@ -100,17 +146,32 @@ async fn form_login_redirects_and_keeps_next() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/dashboard/health", "no open redirect");
+    assert_eq!(
+        resp.headers()["location"],
+        "/dashboard/health",
+        "no open redirect"
+    );
 }
 
 #[tokio::test]
 async fn pages_need_a_session_and_api_answers_401() {
     let server = Server::start();
     let c = client();
-    let resp = c.get(server.url("/dashboard/settings")).send().await.unwrap();
+    let resp = c
+        .get(server.url("/dashboard/settings"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/login?next=/dashboard/settings");
-    let resp = c.post(server.url("/api/sf/system_status")).send().await.unwrap();
+    assert_eq!(
+        resp.headers()["location"],
+        "/login?next=/dashboard/settings"
+    );
+    let resp = c
+        .post(server.url("/api/sf/system_status"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let v: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(v["error"], "unauthorized");
@@ -164,7 +225,10 @@ async fn sessions_survive_a_restart() {
         .json()
         .await
         .unwrap();
-    assert_eq!(status["authenticated"], true, "the session outlived the restart");
+    assert_eq!(
+        status["authenticated"], true,
+        "the session outlived the restart"
+    );
     // A forged cookie value is not a session.
     let forged = format!("{}x", cookie);
     let status: serde_json::Value = plain
@@ -188,11 +252,24 @@ async fn generated_password_is_logged_once_and_works() {
         server.terminate();
         log
     };
-    let line = log.lines().find(|l| l.contains("the dashboard password is")).expect(&log);
-    let password = line.split("password is ").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let line = log
+        .lines()
+        .find(|l| l.contains("the dashboard password is"))
+        .expect(&log);
+    let password = line
+        .split("password is ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
     assert!(password.len() >= 16, "{password}");
     let server = Server::start_in(tmp.path(), &[]);
-    assert!(!server.log_text().contains("the dashboard password is"), "shown once only");
+    assert!(
+        !server.log_text().contains("the dashboard password is"),
+        "shown once only"
+    );
     let c = client();
     assert_eq!(login(&c, &server, &password).await.status(), StatusCode::OK);
 }
@@ -205,13 +282,31 @@ async fn reset_password_command() {
         s.terminate();
     }
     let dir = tmp.path().to_str().unwrap();
-    let (code, _, err) = common::run(&["reset-password", "--password", "short", "--data-dir", dir], &[]);
+    let (code, _, err) = common::run(
+        &["reset-password", "--password", "short", "--data-dir", dir],
+        &[],
+    );
     assert_ne!(code, 0);
     assert!(err.contains("at least 8"), "{err}");
-    let (code, _, err) = common::run(&["reset-password", "--password", "brand-new-pass", "--data-dir", dir], &[]);
+    let (code, _, err) = common::run(
+        &[
+            "reset-password",
+            "--password",
+            "brand-new-pass",
+            "--data-dir",
+            dir,
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
     let server = Server::start_in(tmp.path(), &[]);
     let c = client();
-    assert_eq!(login(&c, &server, PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(login(&c, &server, "brand-new-pass").await.status(), StatusCode::OK);
+    assert_eq!(
+        login(&c, &server, PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&c, &server, "brand-new-pass").await.status(),
+        StatusCode::OK
+    );
 }

@@ -8,7 +8,10 @@ use common::{run, Server};
 fn help_and_version() {
     let (code, out, _) = run(&["--help"], &[]);
     assert_eq!(code, 0);
-    assert!(out.contains("--port") && out.contains("reset-password"), "{out}");
+    assert!(
+        out.contains("--port") && out.contains("reset-password"),
+        "{out}"
+    );
     let (code, out, _) = run(&["--version"], &[]);
     assert_eq!(code, 0);
     assert!(out.starts_with("omniroute "), "{out}");
@@ -38,17 +41,30 @@ fn port_in_use_is_named() {
     let port = taken.local_addr().unwrap().port().to_string();
     let tmp = tempfile::tempdir().unwrap();
     let (code, _, err) = run(
-        &["--port", &port, "--host", "127.0.0.1", "--data-dir", tmp.path().to_str().unwrap()],
+        &[
+            "--port",
+            &port,
+            "--host",
+            "127.0.0.1",
+            "--data-dir",
+            tmp.path().to_str().unwrap(),
+        ],
         &[],
     );
     assert_ne!(code, 0);
-    assert!(err.contains(&format!("127.0.0.1:{port}")) && err.contains("in use"), "{err}");
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}")) && err.contains("in use"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_port_env_is_explained() {
     let tmp = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(&["--data-dir", tmp.path().to_str().unwrap()], &[("PORT", "eighty")]);
+    let (code, _, err) = run(
+        &["--data-dir", tmp.path().to_str().unwrap()],
+        &[("PORT", "eighty")],
+    );
     assert_ne!(code, 0);
     assert!(err.contains("PORT") && err.contains("eighty"), "{err}");
 }
@@ -59,9 +75,15 @@ fn corrupt_database_is_reported_and_left_untouched() {
     let db = tmp.path().join("storage.sqlite");
     let garbage = b"definitely not a sqlite database, but long enough to have a header".to_vec();
     std::fs::write(&db, &garbage).unwrap();
-    let (code, _, err) = run(&["--port", "0", "--data-dir", tmp.path().to_str().unwrap()], &[]);
+    let (code, _, err) = run(
+        &["--port", "0", "--data-dir", tmp.path().to_str().unwrap()],
+        &[],
+    );
     assert_ne!(code, 0);
-    assert!(err.contains("not a SQLite database") && err.contains("storage.sqlite"), "{err}");
+    assert!(
+        err.contains("not a SQLite database") && err.contains("storage.sqlite"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), garbage);
 }
 
@@ -85,7 +107,10 @@ fn data_dir_from_env_and_dotenv_file() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(data.join("server.env")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(data.join("server.env"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "server.env mode {mode:o}");
     }
 }
@@ -95,5 +120,9 @@ fn sigterm_stops_gracefully() {
     let mut server = Server::start();
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
-    assert!(server.log_text().contains("stopped"), "{}", server.log_text());
+    assert!(
+        server.log_text().contains("stopped"),
+        "{}",
+        server.log_text()
+    );
 }

@@ -8,7 +8,11 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn health_is_public_and_small() {
     let server = Server::start();
-    let resp = client().get(server.url("/api/health")).send().await.unwrap();
+    let resp = client()
+        .get(server.url("/api/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let v: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(v["status"], "ok");
@@ -30,21 +34,42 @@ async fn site_assets_are_embedded_and_served_compressed() {
         ("/favicon.svg", "image/svg+xml"),
     ] {
         let plain = c.get(server.url(path)).send().await.unwrap();
-        assert_eq!(plain.status(), StatusCode::OK, "{path}: built without the site? run scripts/build.sh");
+        assert_eq!(
+            plain.status(),
+            StatusCode::OK,
+            "{path}: built without the site? run scripts/build.sh"
+        );
         assert_eq!(plain.headers()["content-type"], ctype, "{path}");
         assert!(plain.headers().get("content-encoding").is_none());
         let etag = plain.headers()["etag"].clone();
         let raw_len = plain.bytes().await.unwrap().len();
 
-        let gz = c.get(server.url(path)).header("accept-encoding", "gzip").send().await.unwrap();
+        let gz = c
+            .get(server.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(gz.headers()["content-encoding"], "gzip", "{path}");
         let gz_len = gz.bytes().await.unwrap().len();
         assert!(gz_len < raw_len, "{path}: {gz_len} >= {raw_len}");
 
-        let again = c.get(server.url(path)).header("if-none-match", etag).send().await.unwrap();
+        let again = c
+            .get(server.url(path))
+            .header("if-none-match", etag)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
     }
-    let wasm = c.get(server.url("/pkg/omniroute.wasm")).send().await.unwrap().bytes().await.unwrap();
+    let wasm = c
+        .get(server.url("/pkg/omniroute.wasm"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(&wasm[..4], b"\0asm");
 }
 

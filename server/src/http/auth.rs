@@ -212,6 +212,11 @@ fn is_public(path: &str) -> bool {
         "/robots.txt",
     ];
     const PREFIXES: &[&str] = &["/api/auth/", "/pkg/", "/v1/", "/v1beta/"];
+    // The Claude/Codex-compatible root paths (ANTHROPIC_BASE_URL / OPENAI_BASE_URL without /v1).
+    const CLIENT_ROOT: &[&str] = &["/chat/completions", "/responses", "/models"];
+    if CLIENT_ROOT.contains(&path) {
+        return true;
+    }
     EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
@@ -253,7 +258,12 @@ pub async fn gate(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_string();
-    let client_api = path.starts_with("/v1/") || path.starts_with("/v1beta/");
+    let client_api = path.starts_with("/v1/")
+        || path.starts_with("/v1beta/")
+        || matches!(
+            path.as_str(),
+            "/chat/completions" | "/responses" | "/models"
+        );
     if !client_api && is_cross_site(&req) {
         return ApiError::CrossSite.into_response();
     }

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod error;
 pub mod health;
 pub mod manage;
+pub mod v1;
 
 use crate::state::AppState;
 use axum::response::Redirect;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(api)
         .merge(manage::routes(state.clone()))
+        .merge(v1::routes(state.clone()))
         .merge(dashboard::routes(state.clone()))
         .layer(axum::middleware::from_fn_with_state(state, auth::gate))
         .layer(session_layer)

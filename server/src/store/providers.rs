@@ -346,7 +346,11 @@ pub async fn insert_node(db: &DatabaseConnection, node: &CustomNode) -> Result<S
     let base = format!("{}-{}", kind_str(node.kind), node.prefix);
     let mut id = base.clone();
     let mut n = 2;
-    while pnode::Entity::find_by_id(id.clone()).one(db).await?.is_some() {
+    while pnode::Entity::find_by_id(id.clone())
+        .one(db)
+        .await?
+        .is_some()
+    {
         id = format!("{base}-{n}");
         n += 1;
     }

@@ -39,12 +39,18 @@ impl Server {
             .env("NO_COLOR", "1")
             .env_remove("INITIAL_PASSWORD")
             .env_remove("PORT")
-            .env_remove("HOSTNAME")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .env_remove("HOSTNAME");
         for (k, v) in env {
             cmd.env(k, v);
         }
+        let mut server = Server::start_in_cmd(cmd);
+        server.data_dir = data_dir.to_path_buf();
+        server
+    }
+
+    /// Starts a prepared command; waits for its "listening on" line.
+    pub fn start_in_cmd(mut cmd: Command) -> Server {
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let log = Arc::new(Mutex::new(String::new()));
@@ -75,7 +81,7 @@ impl Server {
         Server {
             child,
             base,
-            data_dir: data_dir.to_path_buf(),
+            data_dir: PathBuf::new(),
             log,
             _tmp: None,
         }
@@ -136,7 +142,10 @@ pub async fn login(client: &reqwest::Client, server: &Server, password: &str) ->
 /// Runs the binary to completion with arguments; returns (exit code, stdout, stderr).
 pub fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(bin());
-    cmd.args(args).env("NO_COLOR", "1").env_remove("PORT").env_remove("HOSTNAME");
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("PORT")
+        .env_remove("HOSTNAME");
     for (k, v) in env {
         cmd.env(k, v);
     }
