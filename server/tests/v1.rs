@@ -488,3 +488,191 @@ async fn beyond_loopback_v1_is_closed_without_keys() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn embeddings_images_and_audio_are_forwarded_with_the_model_changed() {
+    let (server, mock) = setup("openai", "/v1").await;
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(server.url("/v1/embeddings"))
+        .json(&json!({ "model": "openai/text-embedding-3-small", "input": ["a", "b"], "dimensions": 4 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["data"].as_array().unwrap().len(), 2);
+    let sent = mock.last_request().unwrap();
+    assert_eq!(sent.path, "/v1/embeddings");
+    assert_eq!(sent.json.unwrap()["model"], "text-embedding-3-small");
+
+    let resp = http
+        .post(server.url("/v1/images/generations"))
+        .json(&json!({ "model": "openai/gpt-image-1", "prompt": "a cat" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = resp.json().await.unwrap();
+    assert!(
+        v["data"][0]["b64_json"].is_string() || v["data"][0]["url"].is_string(),
+        "{v}"
+    );
+
+    let resp = http
+        .post(server.url("/v1/audio/speech"))
+        .json(&json!({ "model": "openai/tts-1", "input": "hello world", "voice": "alloy" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("audio/"));
+    assert_eq!(
+        resp.bytes().await.unwrap().len(),
+        200,
+        "100 bytes per word from the mock"
+    );
+
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![1u8; 1234])
+                .file_name("clip.mp3")
+                .mime_str("audio/mpeg")
+                .unwrap(),
+        )
+        .text("model", "openai/whisper-1");
+    let resp = http
+        .post(server.url("/v1/audio/transcriptions"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = resp.json().await.unwrap();
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .contains("clip.mp3 (1234 bytes)"),
+        "{v}"
+    );
+    let sent = mock.last_request().unwrap();
+    assert_eq!(
+        sent.json.unwrap()["model"],
+        "whisper-1",
+        "model field rewritten in the multipart body"
+    );
+}
+
+#[tokio::test]
+async fn legacy_completions_go_through_chat() {
+    let (server, mock) = setup("openai", "/v1").await;
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(server.url("/v1/completions"))
+        .json(&json!({ "model": "openai/gpt-test", "prompt": "complete me", "max_tokens": 5 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["object"], "text_completion");
+    assert_eq!(v["choices"][0]["text"], "mock: complete me");
+    assert_eq!(mock.last_request().unwrap().path, "/v1/chat/completions");
+
+    let resp = http
+        .post(server.url("/v1/completions"))
+        .json(&json!({ "model": "openai/gpt-test", "prompt": "stream me", "stream": true }))
+        .send()
+        .await
+        .unwrap();
+    let text = resp.text().await.unwrap();
+    let joined: String = sse_data(&text)
+        .iter()
+        .filter_map(|c| c["choices"][0]["text"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(joined, "mock: stream me");
+    assert!(
+        sse_data(&text)
+            .iter()
+            .all(|c| c["object"] == "text_completion"),
+        "{text}"
+    );
+
+    let resp = http
+        .post(server.url("/v1/completions"))
+        .json(&json!({ "model": "openai/gpt-test" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let v: Value = resp.json().await.unwrap();
+    assert!(v["error"]["message"].as_str().unwrap().contains("prompt"));
+}
+
+#[tokio::test]
+async fn provider_routes_pin_the_provider() {
+    let (server, mock) = setup("openai", "/v1").await;
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(server.url("/v1/providers/openai/chat/completions"))
+        .json(
+            &json!({ "model": "gpt-test", "messages": [{ "role": "user", "content": "pinned" }] }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        mock.last_request().unwrap().json.unwrap()["model"],
+        "gpt-test"
+    );
+
+    let resp = http
+        .post(server.url("/v1/providers/openai/chat/completions"))
+        .json(&json!({ "model": "anthropic/claude-x", "messages": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let v: Value = resp.json().await.unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("belongs to provider anthropic"),
+        "{v}"
+    );
+
+    let resp = http
+        .post(server.url("/v1/providers/openai/embeddings"))
+        .json(&json!({ "model": "text-embedding-3-small", "input": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let resp = http
+        .get(server.url("/v1/providers/nope/models"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let v: Value = http
+        .get(server.url("/v1/providers/openai/models"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["id"].as_str().unwrap().starts_with("openai/")));
+}

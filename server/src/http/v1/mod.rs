@@ -6,10 +6,16 @@
 //! - `proxy`: one request through resolution, connection choice, translation, the upstream
 //!   call, and back (streaming included), with failover before the first byte.
 //! - `models`: `GET /v1/models`, `/v1/models/{id}`, `/v1beta/models`.
+//! - `media`: embeddings, images, speech, transcriptions (forwarded with the model changed).
+//! - `legacy`: `/v1/completions` through the chat path.
+//! - `pinned`: `/v1/providers/{provider}/...`.
 //! - `error`: errors in the caller's dialect.
 
 pub mod error;
+pub mod legacy;
+pub mod media;
 pub mod models;
+pub mod pinned;
 pub mod proxy;
 
 use crate::state::AppState;
@@ -20,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use error::V1Error;
+use gateway::providers::Endpoint;
 use gateway::{Format, SignatureStore};
 use proxy::Ingress;
 use std::collections::HashMap;
@@ -39,6 +46,24 @@ pub fn routes(state: AppState) -> Router {
         .route("/v1/models", get(models::list_openai))
         .route("/models", get(models::list_openai))
         .route("/v1/models/{*id}", get(models::get_openai))
+        .route("/v1/completions", post(completions))
+        .route("/v1/embeddings", post(embeddings))
+        .route("/v1/images/generations", post(images))
+        .route("/v1/audio/speech", post(speech))
+        .route("/v1/audio/transcriptions", post(transcriptions))
+        .route(
+            "/v1/providers/{provider}/chat/completions",
+            post(pinned::chat),
+        )
+        .route(
+            "/v1/providers/{provider}/embeddings",
+            post(pinned::embeddings),
+        )
+        .route(
+            "/v1/providers/{provider}/images/generations",
+            post(pinned::images),
+        )
+        .route("/v1/providers/{provider}/models", get(pinned::models))
         .route("/v1beta/models", get(models::list_gemini))
         .route("/v1beta/models/{*rest}", post(gemini))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -87,6 +112,54 @@ async fn messages(State(state): State<AppState>, headers: HeaderMap, body: Bytes
 
 async fn responses(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     run(state, Ingress::new(Format::Responses, body), headers).await
+}
+
+async fn completions(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(e) = gate(&state, Format::OpenAiChat) {
+        return e.into_response_for();
+    }
+    legacy::handle(state, headers, body).await
+}
+
+async fn media_call(state: AppState, endpoint: Endpoint, body: media::MediaBody) -> Response {
+    if let Err(e) = gate(&state, Format::OpenAiChat) {
+        return e.into_response_for();
+    }
+    media::handle(state, endpoint, body).await
+}
+
+async fn embeddings(State(state): State<AppState>, body: Bytes) -> Response {
+    media_call(state, Endpoint::Embeddings, media::MediaBody::Json(body)).await
+}
+
+async fn images(State(state): State<AppState>, body: Bytes) -> Response {
+    media_call(state, Endpoint::Images, media::MediaBody::Json(body)).await
+}
+
+async fn speech(State(state): State<AppState>, body: Bytes) -> Response {
+    media_call(state, Endpoint::AudioSpeech, media::MediaBody::Json(body)).await
+}
+
+async fn transcriptions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = media::content_type(&headers);
+    if !content_type.starts_with("multipart/form-data") {
+        return error::V1Error::new(
+            Format::OpenAiChat,
+            400,
+            "send the audio as multipart/form-data (fields file and model)",
+        )
+        .into_response_for();
+    }
+    media_call(
+        state,
+        Endpoint::AudioTranscriptions,
+        media::MediaBody::Multipart(body, content_type),
+    )
+    .await
 }
 
 async fn count_tokens(State(state): State<AppState>, body: Bytes) -> Response {

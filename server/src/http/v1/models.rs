@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 /// `(id, owner)` of every model a request could reach now: the known and custom models of
 /// providers with an enabled connection (local providers need none), and of custom nodes.
-fn available(snapshot: &Snapshot) -> Vec<(String, String)> {
+pub(super) fn available(snapshot: &Snapshot) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let registry = Registry::builtin();
     for provider in registry.providers() {

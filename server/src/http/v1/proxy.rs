@@ -223,7 +223,7 @@ fn all_failed(format: Format, requested: &str, failures: Vec<Failure>) -> Respon
     .into_response_for()
 }
 
-fn retry_after_secs(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+pub(super) fn retry_after_secs(headers: &reqwest::header::HeaderMap) -> Option<u64> {
     headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
@@ -232,7 +232,7 @@ fn retry_after_secs(headers: &reqwest::header::HeaderMap) -> Option<u64> {
 }
 
 /// Statuses that say "this account or this provider, now" rather than "this request".
-fn is_retryable(status: u16) -> bool {
+pub(super) fn is_retryable(status: u16) -> bool {
     matches!(status, 401 | 402 | 403 | 408 | 409 | 425 | 429 | 500..=599)
 }
 
@@ -435,7 +435,7 @@ struct Meta {
 
 /// reqwest's Display includes the URL, which may carry a `key=` query parameter: describe the
 /// error by its kind and causes instead.
-fn without_url(e: &reqwest::Error) -> String {
+pub(super) fn without_url(e: &reqwest::Error) -> String {
     let mut text = String::from(if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

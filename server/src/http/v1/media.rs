@@ -1,0 +1,270 @@
+//! OpenAI-shaped endpoints that are forwarded as they are, with only the model id changed:
+//! `/v1/embeddings`, `/v1/images/generations`, `/v1/audio/speech` (JSON) and
+//! `/v1/audio/transcriptions` (multipart). The upstream's answer (JSON, or audio bytes) is
+//! streamed back unchanged; failures move on to the next connection like chat requests do.
+
+use super::error::V1Error;
+use super::proxy::{is_retryable, retry_after_secs, without_url};
+use crate::snapshot::Connection;
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use gateway::providers::{
+    parse_model_string, AuthStyle, Endpoint, Registry, Resolution, ResolvedModel, UpstreamCall,
+};
+use gateway::Format;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+pub enum MediaBody {
+    Json(Bytes),
+    /// Raw multipart body and its content type (boundary included).
+    Multipart(Bytes, String),
+}
+
+fn err(status: u16, message: &str) -> Response {
+    V1Error::new(Format::OpenAiChat, status, message).into_response_for()
+}
+
+pub async fn handle(state: AppState, endpoint: Endpoint, body: MediaBody) -> Response {
+    let requested = match &body {
+        MediaBody::Json(bytes) => match gateway::json_scan::get_top_level(bytes, "model") {
+            Ok(Some(raw)) => match serde_json::from_slice::<String>(raw) {
+                Ok(m) if !m.trim().is_empty() => m,
+                _ => return err(400, "model must be a non-empty string"),
+            },
+            Ok(None) => {
+                return err(
+                    400,
+                    "model is required; GET /v1/models lists the models of your connections",
+                )
+            }
+            Err(e) => return err(400, &format!("the request body is not valid JSON: {e}")),
+        },
+        MediaBody::Multipart(bytes, content_type) => {
+            match multipart_field(bytes, content_type, "model") {
+                Some(m) if !m.trim().is_empty() => m,
+                _ => return err(400, "the form field model is required"),
+            }
+        }
+    };
+    let snapshot = state.snapshot();
+    let candidates = match parse_model_string(Registry::builtin(), &snapshot.nodes, &requested) {
+        Ok(Resolution::Exact(r)) => vec![r],
+        Ok(Resolution::Candidates(v)) => v,
+        Err(e) => {
+            return err(
+                404,
+                &format!("{e}. GET /v1/models lists the models of your connections"),
+            )
+        }
+    };
+    let mut attempts: Vec<(&ResolvedModel<'_>, Option<&Connection>)> = Vec::new();
+    for candidate in &candidates {
+        let connections = snapshot.connections_for(candidate.target.id());
+        if connections.is_empty() && candidate.target.auth() == AuthStyle::None {
+            attempts.push((candidate, None));
+        }
+        attempts.extend(connections.into_iter().map(|c| (candidate, Some(c))));
+    }
+    if attempts.is_empty() {
+        return err(
+            400,
+            &format!("model {requested:?} has no enabled connection; add an API key in Dashboard → Providers or with POST /api/providers"),
+        );
+    }
+
+    let mut failures: Vec<String> = Vec::new();
+    let mut last_status = 502;
+    let mut last_retry = None;
+    for (candidate, connection) in attempts {
+        let who = match connection {
+            Some(c) => format!("{} connection {:?}", candidate.target.id(), c.name),
+            None => candidate.target.id().to_string(),
+        };
+        let key = connection.and_then(|c| c.api_key.as_deref());
+        let mut call =
+            UpstreamCall::chat(candidate.target, &candidate.model, key, false).endpoint(endpoint);
+        if let Some(base) = connection.and_then(|c| c.base_url.as_deref()) {
+            call = call.base_url(base);
+        }
+        let upstream = match call.build() {
+            Ok(u) => u,
+            Err(e) => {
+                failures.push(format!("{who}: {e}"));
+                continue;
+            }
+        };
+        let (payload, content_type) = match &body {
+            MediaBody::Json(bytes) => {
+                let quoted = serde_json::to_string(&candidate.model).unwrap_or_default();
+                match gateway::json_scan::set_top_level(bytes, "model", &quoted) {
+                    Ok(b) => (Bytes::from(b), "application/json".to_string()),
+                    Err(e) => return err(400, &format!("the request body is not valid JSON: {e}")),
+                }
+            }
+            MediaBody::Multipart(bytes, ct) => {
+                match replace_multipart_field(bytes, ct, "model", &candidate.model) {
+                    Some(b) => (Bytes::from(b), ct.clone()),
+                    None => return err(400, "the multipart body could not be read"),
+                }
+            }
+        };
+        let mut request = state
+            .http()
+            .post(&upstream.url)
+            .header(reqwest::header::CONTENT_TYPE, content_type);
+        for (name, value) in &upstream.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let response = match tokio::time::timeout(TIMEOUT, request.body(payload).send()).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                failures.push(format!("{who}: {}", without_url(&e)));
+                continue;
+            }
+            Err(_) => {
+                failures.push(format!("{who}: no response within {} s", TIMEOUT.as_secs()));
+                continue;
+            }
+        };
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            let retry_after = retry_after_secs(response.headers());
+            let body = response.bytes().await.unwrap_or_default();
+            let message = gateway::upstream_error_message(&body);
+            if is_retryable(status) {
+                failures.push(format!("{who}: {status} {message}"));
+                last_status = if status == 429 { 429 } else { 502 };
+                last_retry = retry_after.or(last_retry);
+                continue;
+            }
+            return V1Error::new(
+                Format::OpenAiChat,
+                status,
+                &format!("{} answered {status}: {message}", candidate.target.name()),
+            )
+            .retry_after(retry_after)
+            .into_response_for();
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let mut out = Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from_stream(response.bytes_stream()))
+            .unwrap_or_default();
+        if let Ok(v) = candidate.target.id().parse() {
+            out.headers_mut().insert("x-omniroute-provider", v);
+        }
+        return out;
+    }
+    V1Error::new(
+        Format::OpenAiChat,
+        last_status,
+        &format!(
+            "no upstream could serve {requested}: {}",
+            failures.join("; ")
+        ),
+    )
+    .retry_after(last_retry)
+    .into_response_for()
+}
+
+fn boundary(content_type: &str) -> Option<String> {
+    content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_string())
+}
+
+/// `(start, end)` of the value of form field `name` in a multipart body.
+fn field_span(body: &[u8], content_type: &str, name: &str) -> Option<(usize, usize)> {
+    let delimiter = format!("--{}", boundary(content_type)?);
+    let delimiter = delimiter.as_bytes();
+    let needle = format!("name=\"{name}\"");
+    let mut pos = find(body, delimiter, 0)?;
+    loop {
+        let part_start = pos + delimiter.len();
+        let next = find(body, delimiter, part_start)?;
+        let part = &body[part_start..next];
+        if let Some(head_end) = find(part, b"\r\n\r\n", 0) {
+            let head = String::from_utf8_lossy(&part[..head_end]);
+            let is_field = head.lines().any(|l| {
+                l.to_ascii_lowercase().starts_with("content-disposition") && l.contains(&needle)
+            });
+            if is_field {
+                let start = part_start + head_end + 4;
+                let end = next.checked_sub(2)?; // the CRLF before the delimiter
+                return (start <= end).then_some((start, end));
+            }
+        }
+        pos = next;
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+pub fn multipart_field(body: &[u8], content_type: &str, name: &str) -> Option<String> {
+    let (start, end) = field_span(body, content_type, name)?;
+    String::from_utf8(body[start..end].to_vec()).ok()
+}
+
+fn replace_multipart_field(
+    body: &[u8],
+    content_type: &str,
+    name: &str,
+    value: &str,
+) -> Option<Vec<u8>> {
+    let (start, end) = field_span(body, content_type, name)?;
+    let mut out = Vec::with_capacity(body.len() + value.len());
+    out.extend_from_slice(&body[..start]);
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(&body[end..]);
+    Some(out)
+}
+
+/// Content type of a request, for the multipart endpoint.
+pub fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_model_is_found_and_replaced() {
+        let ct = "multipart/form-data; boundary=XyZ";
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp3\"\r\nContent-Type: audio/mpeg\r\n\r\nBYTES\r\n--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\ngroq/whisper-large-v3\r\n--XyZ--\r\n";
+        assert_eq!(
+            multipart_field(body, ct, "model").as_deref(),
+            Some("groq/whisper-large-v3")
+        );
+        let out = replace_multipart_field(body, ct, "model", "whisper-large-v3").unwrap();
+        assert_eq!(
+            multipart_field(&out, ct, "model").as_deref(),
+            Some("whisper-large-v3")
+        );
+        assert!(out.windows(5).any(|w| w == b"BYTES"));
+        assert!(multipart_field(body, ct, "missing").is_none());
+        assert!(multipart_field(body, "multipart/form-data", "model").is_none());
+    }
+}
