@@ -43,6 +43,11 @@ pub struct Config {
     pub storage_encryption_key: String,
     pub initial_password: Option<String>,
     pub cookie_secure: bool,
+    /// REQUIRE_API_KEY: Some(true) always, Some(false) never (an explicit choice), None: a key
+    /// is required whenever the server listens beyond loopback.
+    pub require_api_key: Option<bool>,
+    /// ALLOW_API_KEY_REVEAL: keep new keys encrypted so the dashboard can show them again.
+    pub allow_api_key_reveal: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -65,6 +70,12 @@ impl Config {
     /// True when the server can be reached from other machines.
     pub fn listens_beyond_loopback(&self) -> bool {
         !self.host.is_loopback()
+    }
+
+    /// Whether a /v1 request without a key is refused.
+    pub fn api_key_required(&self) -> bool {
+        self.require_api_key
+            .unwrap_or_else(|| self.listens_beyond_loopback())
     }
 
     pub fn load(overrides: Overrides) -> anyhow::Result<Config> {
@@ -132,9 +143,19 @@ impl Config {
         let api_key_secret = secret("API_KEY_SECRET")?;
         let storage_encryption_key = secret("STORAGE_ENCRYPTION_KEY")?;
 
-        let cookie_secure = lookup("AUTH_COOKIE_SECURE")
-            .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
-            .unwrap_or(false);
+        let flag = |name: &str| -> anyhow::Result<Option<bool>> {
+            match lookup(name) {
+                None => Ok(None),
+                Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => Ok(Some(true)),
+                    "0" | "false" | "no" | "off" => Ok(Some(false)),
+                    other => bail!("{name} must be true or false, got {other:?}"),
+                },
+            }
+        };
+        let cookie_secure = flag("AUTH_COOKIE_SECURE")?.unwrap_or(false);
+        let require_api_key = flag("REQUIRE_API_KEY")?;
+        let allow_api_key_reveal = flag("ALLOW_API_KEY_REVEAL")?.unwrap_or(false);
 
         Ok(Config {
             host,
@@ -145,6 +166,8 @@ impl Config {
             storage_encryption_key,
             initial_password: lookup("INITIAL_PASSWORD"),
             cookie_secure,
+            require_api_key,
+            allow_api_key_reveal,
         })
     }
 }

@@ -46,6 +46,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     let state = AppState::new(config, db, started)?;
     state.set_snapshot(store::providers::load_snapshot(state.db(), state.config()).await?);
+    state.reload_keys().await.context("loading API keys")?;
+    log_client_api_policy(state.config());
     jobs::spawn(&state);
     let app = http::router(state.clone());
 
@@ -70,6 +72,25 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .context("serving")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Says at start whether /v1 needs a key, and why.
+fn log_client_api_policy(config: &Config) {
+    match (config.require_api_key, config.listens_beyond_loopback()) {
+        (Some(true), _) => tracing::info!("/v1 requires an API key (REQUIRE_API_KEY=true)"),
+        (None, true) => tracing::info!(
+            "listening beyond loopback on {}: /v1 requires an API key (set REQUIRE_API_KEY=false to open it)",
+            config.host
+        ),
+        (None, false) => tracing::info!(
+            "listening on loopback only: /v1 accepts requests without an API key (REQUIRE_API_KEY=true to require one)"
+        ),
+        (Some(false), true) => tracing::warn!(
+            "REQUIRE_API_KEY=false while listening beyond loopback on {}: anyone who can reach this port can spend your provider credits",
+            config.host
+        ),
+        (Some(false), false) => tracing::info!("/v1 accepts requests without an API key (REQUIRE_API_KEY=false)"),
+    }
 }
 
 fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {

@@ -1,5 +1,6 @@
 //! Shared server state, cheap to clone.
 
+use crate::auth::api_keys::KeyIndex;
 use crate::auth::lockout::Lockout;
 use crate::config::Config;
 use crate::snapshot::{Snapshot, SnapshotCell};
@@ -19,6 +20,7 @@ struct Inner {
     lockout: Lockout,
     started: Instant,
     snapshot: SnapshotCell,
+    keys: KeyIndex,
     http: reqwest::Client,
 }
 
@@ -32,6 +34,7 @@ impl AppState {
             lockout: Lockout::default(),
             started,
             snapshot: SnapshotCell::default(),
+            keys: KeyIndex::default(),
             http: http_client()?,
         })))
     }
@@ -53,6 +56,16 @@ impl AppState {
     }
     pub fn set_snapshot(&self, snapshot: Snapshot) {
         self.0.snapshot.set(snapshot);
+    }
+    /// API keys by hash (see `auth::api_keys`).
+    pub fn keys(&self) -> &KeyIndex {
+        &self.0.keys
+    }
+    /// Re-reads the API keys after a change.
+    pub async fn reload_keys(&self) -> Result<(), sea_orm::DbErr> {
+        let index = crate::store::api_keys::load_index(self.db()).await?;
+        self.0.keys.set(index);
+        Ok(())
     }
     pub fn uptime_secs(&self) -> u64 {
         self.0.started.elapsed().as_secs()

@@ -1,5 +1,6 @@
 //! The dashboard login: one admin password (argon2id), sessions, brute-force lockout.
 
+pub mod api_keys;
 pub mod lockout;
 pub mod password;
 

@@ -201,6 +201,15 @@ async fn is_authenticated(session: &Session) -> bool {
     )
 }
 
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?
+        .trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
 /// Paths reachable without a dashboard session. The client APIs (/v1, /v1beta, MCP, A2A)
 /// authenticate with API keys in their own layers.
 fn is_public(path: &str) -> bool {
@@ -252,12 +261,34 @@ fn is_cross_site(req: &Request) -> bool {
 
 /// The login gate and CSRF check in front of the dashboard and the management API.
 pub async fn gate(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     session: Session,
     req: Request,
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_string();
+    // The management API also takes `Authorization: Bearer <key>` with the `manage` scope
+    // (automation). Browsers cannot send that header cross-site without CORS, which this
+    // server does not grant, so the CSRF check is for cookies only.
+    if path.starts_with("/api/") && !is_public(&path) {
+        if let Some(token) = bearer(req.headers()) {
+            let hash = crate::auth::api_keys::hash(&state.config().api_key_secret, &token);
+            return match state.keys().lookup(&hash) {
+                None => ApiError::InvalidKey("invalid API key".into()).into_response(),
+                Some(key) => match key.unusable(crate::store::now_unix()) {
+                    Some(why) => ApiError::InvalidKey(why.into()).into_response(),
+                    None if key.has_scope("manage") => next.run(req).await,
+                    None => ApiError::Forbidden {
+                        code: "missing_scope",
+                        message:
+                            "this API key lacks the manage scope needed for the management API"
+                                .into(),
+                    }
+                    .into_response(),
+                },
+            };
+        }
+    }
     let client_api = path.starts_with("/v1/")
         || path.starts_with("/v1beta/")
         || matches!(

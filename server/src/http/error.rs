@@ -12,9 +12,13 @@ pub enum ApiError {
     #[error("log in first")]
     Unauthorized,
     #[error("{0}")]
+    InvalidKey(String),
+    #[error("{0}")]
     InvalidPassword(String),
     #[error("cross-site request refused")]
     CrossSite,
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
     #[error("too many failed attempts; try again in {minutes} minute(s)")]
     LockedOut { retry_after_secs: u64, minutes: u64 },
     /// 404: the id or name in the path or query names nothing.
@@ -69,8 +73,10 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::InvalidKey(_) => (StatusCode::UNAUTHORIZED, "invalid_api_key"),
             ApiError::InvalidPassword(_) => (StatusCode::UNAUTHORIZED, "invalid_password"),
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross_site_request"),
+            ApiError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
             ApiError::LockedOut { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),
             ApiError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),

@@ -2,6 +2,7 @@
 //! it must not touch (not a database, written by a newer OmniRoute), runs the migrations, and
 //! offers small typed stores on top.
 
+pub mod api_keys;
 pub mod kv;
 pub mod providers;
 pub mod sessions;

@@ -5,15 +5,17 @@
 //! - `nodes`: `/api/provider-nodes[/{id}]` (custom OpenAI/Anthropic-compatible endpoints).
 //! - `models`: `/api/provider-models` (custom model ids) and `/api/models/catalog`.
 //! - `body`: reading JSON bodies field by field, so a bad field gets a 400 naming it.
+//! - `keys`: `/api/keys[/{id}[/revoke|/regenerate|/reveal]]` (API keys and scopes).
 //! - `upstream`: the calls to a provider made on behalf of the dashboard (test, model list).
 //!
 //! Every change rebuilds the routing snapshot before the response is sent.
 
-mod body;
+pub(crate) mod body;
+mod keys;
 mod models;
-mod nodes;
-mod providers;
-mod upstream;
+pub(crate) mod nodes;
+pub(crate) mod providers;
+pub(crate) mod upstream;
 
 use super::error::ApiError;
 use crate::snapshot::Snapshot;
@@ -61,6 +63,20 @@ pub fn routes(state: AppState) -> Router {
                 .delete(models::delete),
         )
         .route("/api/models/catalog", get(models::catalog))
+        .route("/api/keys", get(keys::list).post(keys::create))
+        .route(
+            "/api/keys/{id}",
+            get(keys::get_one)
+                .patch(keys::update)
+                .put(keys::update)
+                .delete(keys::delete),
+        )
+        .route("/api/keys/{id}/revoke", post(keys::revoke))
+        .route("/api/keys/{id}/regenerate", post(keys::regenerate))
+        .route(
+            "/api/keys/{id}/reveal",
+            get(keys::reveal).post(keys::reveal),
+        )
         .with_state(state)
 }
 
@@ -122,7 +138,7 @@ fn resolve_provider<'a>(
 }
 
 /// The display name of a provider or node id, when it still exists.
-fn provider_name(snapshot: &Snapshot, id: &str) -> Option<String> {
+pub(crate) fn provider_name(snapshot: &Snapshot, id: &str) -> Option<String> {
     Registry::builtin()
         .get(id)
         .map(|p| p.name.to_string())

@@ -130,14 +130,24 @@ fn rewrite_event(event: &str) -> String {
     out
 }
 
-pub async fn handle(state: AppState, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn handle(
+    state: AppState,
+    caller: super::Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let chat = match to_chat(&body) {
         Ok(c) => c,
         Err(message) => return err(400, &message),
     };
     let stream = chat.get("stream").and_then(Value::as_bool) == Some(true);
     let chat_body = Bytes::from(chat.to_string());
-    let response = proxy::handle(state, Ingress::new(Format::OpenAiChat, chat_body), headers).await;
+    let response = proxy::handle(
+        state,
+        Ingress::new(Format::OpenAiChat, chat_body, caller),
+        headers,
+    )
+    .await;
     if !response.status().is_success() {
         return response; // already an OpenAI error object
     }

@@ -28,7 +28,12 @@ fn err(status: u16, message: &str) -> Response {
     V1Error::new(Format::OpenAiChat, status, message).into_response_for()
 }
 
-pub async fn handle(state: AppState, endpoint: Endpoint, body: MediaBody) -> Response {
+pub async fn handle(
+    state: AppState,
+    caller: super::Caller,
+    endpoint: Endpoint,
+    body: MediaBody,
+) -> Response {
     let requested = match &body {
         MediaBody::Json(bytes) => match gateway::json_scan::get_top_level(bytes, "model") {
             Ok(Some(raw)) => match serde_json::from_slice::<String>(raw) {
@@ -50,6 +55,14 @@ pub async fn handle(state: AppState, endpoint: Endpoint, body: MediaBody) -> Res
             }
         }
     };
+    if let Some(key) = &caller.0 {
+        if !key.allows_model(&requested) {
+            return err(
+                403,
+                &format!("this API key may not use model {requested:?}"),
+            );
+        }
+    }
     let snapshot = state.snapshot();
     let candidates = match parse_model_string(Registry::builtin(), &snapshot.nodes, &requested) {
         Ok(Resolution::Exact(r)) => vec![r],

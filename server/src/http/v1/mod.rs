@@ -18,18 +18,20 @@ pub mod models;
 pub mod pinned;
 pub mod proxy;
 
+use crate::auth::api_keys::{self, presented_key, KeyInfo};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::HeaderMap;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 use error::V1Error;
 use gateway::providers::Endpoint;
 use gateway::{Format, SignatureStore};
 use proxy::Ingress;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// Request bodies may carry images: allow more than axum's 2 MB default.
@@ -67,6 +69,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/v1beta/models", get(models::list_gemini))
         .route("/v1beta/models/{*rest}", post(gemini))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_auth,
+        ))
         .with_state(state)
 }
 
@@ -78,94 +84,173 @@ pub fn signatures() -> Arc<SignatureStore> {
         .clone()
 }
 
-/// Until API keys exist, a server reachable from other machines does not serve /v1 at all:
-/// an open gateway spends its owner's provider credits.
-fn gate(state: &AppState, format: Format) -> Result<(), V1Error> {
-    if state.config().listens_beyond_loopback() {
-        return Err(V1Error::new(
-            format,
-            401,
-            "OmniRoute listens beyond loopback, so /v1 requires an API key, and API keys are not available in this version yet; bind HOSTNAME=127.0.0.1",
-        ));
+/// Who is calling: the API key (when one was presented and is valid), set by `client_auth`.
+#[derive(Clone, Debug, Default)]
+pub struct Caller(pub Option<KeyInfo>);
+
+/// The dialect of a client path, for errors raised before the handler runs.
+fn dialect_of(path: &str) -> Format {
+    if path.starts_with("/v1/messages") {
+        Format::Anthropic
+    } else if path.starts_with("/v1beta/") {
+        Format::Gemini
+    } else if path.starts_with("/v1/responses") || path == "/responses" {
+        Format::Responses
+    } else {
+        Format::OpenAiChat
     }
-    Ok(())
+}
+
+/// API-key check for every client route. A presented key must be valid (an invalid, revoked,
+/// disabled or expired key is always refused, never treated as anonymous); no key at all is
+/// refused when `Config::api_key_required`.
+async fn client_auth(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let format = dialect_of(req.uri().path());
+    let refuse =
+        |status: u16, message: &str| V1Error::new(format, status, message).into_response_for();
+    let caller = match presented_key(req.headers(), req.uri().query()) {
+        Some(key) => {
+            let hash = api_keys::hash(&state.config().api_key_secret, &key);
+            let Some(info) = state.keys().lookup(&hash) else {
+                return refuse(401, "invalid API key");
+            };
+            if let Some(why) = info.unusable(crate::store::now_unix()) {
+                return refuse(401, why);
+            }
+            if !info.has_scope("chat") {
+                return refuse(403, "this API key lacks the chat scope needed for the client API");
+            }
+            Caller(Some(info))
+        }
+        None if state.config().api_key_required() => {
+            return refuse(
+                401,
+                "an API key is required: send it as Authorization: Bearer <key> (or x-api-key / x-goog-api-key); create one in Dashboard → API Manager",
+            )
+        }
+        None => Caller(None),
+    };
+    req.extensions_mut().insert(caller);
+    next.run(req).await
 }
 
 async fn run(state: AppState, ingress: Ingress, headers: HeaderMap) -> Response {
-    if let Err(e) = gate(&state, ingress.format) {
-        return e.into_response_for();
-    }
     proxy::handle(state, ingress, headers).await
 }
 
 async fn chat_completions(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    run(state, Ingress::new(Format::OpenAiChat, body), headers).await
+    run(
+        state,
+        Ingress::new(Format::OpenAiChat, body, caller),
+        headers,
+    )
+    .await
 }
 
-async fn messages(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    run(state, Ingress::new(Format::Anthropic, body), headers).await
+async fn messages(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    run(
+        state,
+        Ingress::new(Format::Anthropic, body, caller),
+        headers,
+    )
+    .await
 }
 
-async fn responses(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    run(state, Ingress::new(Format::Responses, body), headers).await
+async fn responses(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    run(
+        state,
+        Ingress::new(Format::Responses, body, caller),
+        headers,
+    )
+    .await
 }
 
-async fn completions(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(e) = gate(&state, Format::OpenAiChat) {
-        return e.into_response_for();
-    }
-    legacy::handle(state, headers, body).await
+async fn completions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    legacy::handle(state, caller, headers, body).await
 }
 
-async fn media_call(state: AppState, endpoint: Endpoint, body: media::MediaBody) -> Response {
-    if let Err(e) = gate(&state, Format::OpenAiChat) {
-        return e.into_response_for();
-    }
-    media::handle(state, endpoint, body).await
+async fn embeddings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    media::handle(
+        state,
+        caller,
+        Endpoint::Embeddings,
+        media::MediaBody::Json(body),
+    )
+    .await
 }
 
-async fn embeddings(State(state): State<AppState>, body: Bytes) -> Response {
-    media_call(state, Endpoint::Embeddings, media::MediaBody::Json(body)).await
+async fn images(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    media::handle(
+        state,
+        caller,
+        Endpoint::Images,
+        media::MediaBody::Json(body),
+    )
+    .await
 }
 
-async fn images(State(state): State<AppState>, body: Bytes) -> Response {
-    media_call(state, Endpoint::Images, media::MediaBody::Json(body)).await
-}
-
-async fn speech(State(state): State<AppState>, body: Bytes) -> Response {
-    media_call(state, Endpoint::AudioSpeech, media::MediaBody::Json(body)).await
+async fn speech(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    media::handle(
+        state,
+        caller,
+        Endpoint::AudioSpeech,
+        media::MediaBody::Json(body),
+    )
+    .await
 }
 
 async fn transcriptions(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let content_type = media::content_type(&headers);
     if !content_type.starts_with("multipart/form-data") {
-        return error::V1Error::new(
+        return V1Error::new(
             Format::OpenAiChat,
             400,
             "send the audio as multipart/form-data (fields file and model)",
         )
         .into_response_for();
     }
-    media_call(
-        state,
-        Endpoint::AudioTranscriptions,
-        media::MediaBody::Multipart(body, content_type),
-    )
-    .await
+    let body = media::MediaBody::Multipart(body, content_type);
+    media::handle(state, caller, Endpoint::AudioTranscriptions, body).await
 }
 
-async fn count_tokens(State(state): State<AppState>, body: Bytes) -> Response {
-    if let Err(e) = gate(&state, Format::Anthropic) {
-        return e.into_response_for();
-    }
+async fn count_tokens(body: Bytes) -> Response {
     match gateway::estimate_request_tokens(Format::Anthropic, &body) {
         Ok(tokens) => axum::Json(gateway::count_tokens_body(tokens)).into_response(),
         Err(e) => {
@@ -176,10 +261,11 @@ async fn count_tokens(State(state): State<AppState>, body: Bytes) -> Response {
 
 /// `/v1beta/models/{model}:generateContent` and `:streamGenerateContent`. The model may
 /// contain slashes (`gemini/gemini-3-pro`, `openai/gpt-5`), so the path is split at the last ':'.
+/// `alt=sse` is what the SDKs send; the JSON-array form of streaming is not offered.
 async fn gemini(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(rest): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -195,9 +281,6 @@ async fn gemini(
         "generateContent" => false,
         "streamGenerateContent" => true,
         "countTokens" => {
-            if let Err(e) = gate(&state, Format::Gemini) {
-                return e.into_response_for();
-            }
             return match gateway::estimate_request_tokens(Format::Gemini, &body) {
                 Ok(tokens) => {
                     axum::Json(serde_json::json!({ "totalTokens": tokens })).into_response()
@@ -215,13 +298,8 @@ async fn gemini(
             .into_response_for()
         }
     };
-    // `alt=sse` is what the SDKs send; the JSON-array form of streaming is not offered.
-    let _ = query.get("alt");
-    let ingress = Ingress {
-        format: Format::Gemini,
-        body,
-        model_from_path: Some(model.trim_start_matches("models/").to_string()),
-        gemini_stream: stream,
-    };
+    let mut ingress = Ingress::new(Format::Gemini, body, caller);
+    ingress.model_from_path = Some(model.trim_start_matches("models/").to_string());
+    ingress.gemini_stream = stream;
     run(state, ingress, headers).await
 }

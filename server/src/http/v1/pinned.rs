@@ -5,11 +5,13 @@
 use super::error::V1Error;
 use super::media::{self, MediaBody};
 use super::proxy::{self, Ingress};
+use super::Caller;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use gateway::providers::{Endpoint, Registry};
 use gateway::Format;
 
@@ -76,34 +78,44 @@ fn pin(state: &AppState, provider: &str, body: &[u8]) -> Result<Bytes, Box<Respo
 
 pub async fn chat(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(provider): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     match pin(&state, &provider, &body) {
-        Ok(body) => proxy::handle(state, Ingress::new(Format::OpenAiChat, body), headers).await,
+        Ok(body) => {
+            proxy::handle(
+                state,
+                Ingress::new(Format::OpenAiChat, body, caller),
+                headers,
+            )
+            .await
+        }
         Err(response) => *response,
     }
 }
 
 pub async fn embeddings(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(provider): Path<String>,
     body: Bytes,
 ) -> Response {
     match pin(&state, &provider, &body) {
-        Ok(body) => media::handle(state, Endpoint::Embeddings, MediaBody::Json(body)).await,
+        Ok(body) => media::handle(state, caller, Endpoint::Embeddings, MediaBody::Json(body)).await,
         Err(response) => *response,
     }
 }
 
 pub async fn images(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(provider): Path<String>,
     body: Bytes,
 ) -> Response {
     match pin(&state, &provider, &body) {
-        Ok(body) => media::handle(state, Endpoint::Images, MediaBody::Json(body)).await,
+        Ok(body) => media::handle(state, caller, Endpoint::Images, MediaBody::Json(body)).await,
         Err(response) => *response,
     }
 }

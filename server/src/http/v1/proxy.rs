@@ -36,6 +36,7 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub struct Ingress {
     pub format: Format,
+    pub caller: super::Caller,
     pub body: Bytes,
     /// Gemini puts the model in the path.
     pub model_from_path: Option<String>,
@@ -44,9 +45,10 @@ pub struct Ingress {
 }
 
 impl Ingress {
-    pub fn new(format: Format, body: Bytes) -> Self {
+    pub fn new(format: Format, body: Bytes, caller: super::Caller) -> Self {
         Self {
             format,
+            caller,
             body,
             model_from_path: None,
             gemini_stream: false,
@@ -109,6 +111,16 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
             Err(e) => return e.into_response_for(),
         },
     };
+    if let Some(key) = &ingress.caller.0 {
+        if !key.allows_model(&requested) {
+            return V1Error::new(
+                format,
+                403,
+                &format!("this API key may not use model {requested:?}"),
+            )
+            .into_response_for();
+        }
+    }
     let snapshot = state.snapshot();
     let registry = Registry::builtin();
     let candidates = match parse_model_string(registry, &snapshot.nodes, &requested) {
