@@ -48,6 +48,8 @@ pub struct Config {
     pub require_api_key: Option<bool>,
     /// ALLOW_API_KEY_REVEAL: keep new keys encrypted so the dashboard can show them again.
     pub allow_api_key_reveal: bool,
+    /// DISABLE_SQLITE_AUTO_BACKUP: no copy of the database before an import.
+    pub disable_sqlite_auto_backup: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -156,6 +158,7 @@ impl Config {
         let cookie_secure = flag("AUTH_COOKIE_SECURE")?.unwrap_or(false);
         let require_api_key = flag("REQUIRE_API_KEY")?;
         let allow_api_key_reveal = flag("ALLOW_API_KEY_REVEAL")?.unwrap_or(false);
+        let disable_sqlite_auto_backup = flag("DISABLE_SQLITE_AUTO_BACKUP")?.unwrap_or(false);
 
         Ok(Config {
             host,
@@ -168,6 +171,7 @@ impl Config {
             cookie_secure,
             require_api_key,
             allow_api_key_reveal,
+            disable_sqlite_auto_backup,
         })
     }
 }

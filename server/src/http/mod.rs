@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod error;
 pub mod health;
 pub mod manage;
+pub mod system;
 pub mod v1;
 
 use crate::state::AppState;
@@ -23,6 +24,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub const SESSION_COOKIE: &str = "omniroute_session";
 
 pub fn router(state: AppState) -> Router {
+    let system = system::SystemState::new(state.clone());
     let session_layer = SessionManagerLayer::new(state.sessions().clone())
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
@@ -48,9 +50,14 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(manage::routes(state.clone()))
         .merge(v1::routes(state.clone()))
+        .merge(system::routes(system.clone()))
         .merge(dashboard::routes(state.clone()))
         .layer(axum::middleware::from_fn_with_state(state, auth::gate))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            system,
+            system::ip_access::enforce,
+        ))
 }
 
 /// The cookie signing key, derived from JWT_SECRET (any length) through SHA-256.

@@ -231,6 +231,12 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
+/// The raw bytes of a form field (a file upload).
+pub fn multipart_bytes<'a>(body: &'a [u8], content_type: &str, name: &str) -> Option<&'a [u8]> {
+    let (start, end) = field_span(body, content_type, name)?;
+    Some(&body[start..end])
+}
+
 pub fn multipart_field(body: &[u8], content_type: &str, name: &str) -> Option<String> {
     let (start, end) = field_span(body, content_type, name)?;
     String::from_utf8(body[start..end].to_vec()).ok()

@@ -1,0 +1,45 @@
+//! Server-wide settings and operations under `/api`: IP access control (enforced on every
+//! request) and database export / import.
+
+pub mod backups;
+pub mod ip_access;
+
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct SystemState {
+    pub app: AppState,
+    pub ip: Arc<ip_access::IpAccessCell>,
+}
+
+impl SystemState {
+    pub fn new(app: AppState) -> Self {
+        Self {
+            app,
+            ip: Arc::new(ip_access::IpAccessCell::default()),
+        }
+    }
+}
+
+pub fn routes(system: SystemState) -> Router {
+    Router::new()
+        .route(
+            "/api/settings/ip-access",
+            get(ip_access::get_settings)
+                .put(ip_access::put_settings)
+                .patch(ip_access::put_settings),
+        )
+        .route("/api/db-backups/export", get(backups::export))
+        .route("/api/db-backups/exportAll", get(backups::export_all))
+        .route(
+            "/api/db-backups/import",
+            post(backups::import).layer(DefaultBodyLimit::max(
+                backups::MAX_IMPORT_BYTES + 1024 * 1024,
+            )),
+        )
+        .with_state(system)
+}
