@@ -2,9 +2,11 @@
 //
 //   OMNIROUTE_BIN=target/debug/omniroute node end2end/run.mjs
 //
-// Starts the binary on a free port with a fresh DATA_DIR, runs every test with JavaScript on
-// and off, saves a screenshot per page in end2end/artifacts/, stops the server by its PID, and
-// prints "N passed, M failed". Exits 1 on any failure.
+// Starts the binary on a free port with a fresh DATA_DIR, and the mock upstream
+// (`mock-upstream --port 0`, next to the binary or MOCK_UPSTREAM_BIN) as the provider the
+// Providers page connects to; runs every test with JavaScript on and off, saves a screenshot
+// per page in end2end/artifacts/, stops both by their PIDs, and prints "N passed, M failed".
+// Exits 1 on any failure.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,7 +18,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(process.env.OMNIROUTE_BIN || join(here, '..', 'target', 'debug', 'omniroute'));
 const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
+const mockBin = resolve(process.env.MOCK_UPSTREAM_BIN || join(dirname(bin), 'mock-upstream'));
 const PASSWORD = 'e2e-password-1';
+const PROVIDER_KEY = 'sk-e2e-0123456789abcdefWXYZ';
 const NEW_PASSWORD = 'e2e-password-2';
 
 const results = [];
@@ -32,6 +36,17 @@ async function test(name, fn) {
   }
 }
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// A full-page screenshot taken with a viewport as tall as the page, so the sticky sidebar
+// spans the whole image as it spans the whole window.
+async function shot(page, name) {
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => Math.max(document.documentElement.scrollHeight, 800));
+  await page.setViewportSize({ width: size.width, height });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, name) });
+  await page.setViewportSize(size);
+}
 
 function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'omniroute-e2e-'));
@@ -52,16 +67,38 @@ function startServer() {
   return { child, dataDir, ready, log: () => log };
 }
 
+// The mock provider: a real HTTP server speaking the OpenAI wire format (among others).
+function startMock() {
+  const child = spawn(mockBin, ['--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const ready = new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error('mock upstream did not start in 15 s:\n' + log)), 15000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk.toString();
+      const m = log.match(/listening on (http:\/\/[0-9.]+:\d+)/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`mock upstream exited (${code}):\n${log}`)); });
+  });
+  return { child, ready };
+}
+
 const server = startServer();
+const mock = startMock();
 let base;
+let mockUrl;
 try {
   base = await server.ready;
+  mockUrl = await mock.ready;
 } catch (e) {
-  console.log('FAIL start server: ' + e.message);
+  console.log('FAIL start server and mock upstream: ' + e.message);
   console.log('0 passed, 1 failed');
+  if (server.child.pid) process.kill(server.child.pid, 'SIGTERM');
+  if (mock.child.pid) process.kill(mock.child.pid, 'SIGTERM');
   process.exit(1);
 }
-console.log(`server at ${base} (pid ${server.child.pid})`);
+console.log(`server at ${base} (pid ${server.child.pid}); mock upstream at ${mockUrl} (pid ${mock.child.pid})`);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -78,7 +115,10 @@ function watch(page) {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console: ' + m.text());
   });
   page.on('response', (r) => {
-    const expected = r.url().endsWith('/favicon.ico') || r.url().includes('/api/auth/login') || r.url().includes('/api/sf/change_password');
+    // Refusals the tests provoke on purpose answer 4xx/5xx.
+    const expected = r.url().endsWith('/favicon.ico') || r.url().includes('/api/auth/login')
+      || r.url().includes('/api/sf/change_password') || r.url().includes('/api/sf/translate')
+      || r.url().includes('/api/sf/add_node');
     if (r.status() >= 400 && !expected) problems.push(`${r.status()} ${r.url()}`);
   });
   return problems;
@@ -178,6 +218,149 @@ try {
     assert(new URL(page.url()).pathname === '/dashboard/health', 'new password accepted: ' + page.url());
   });
 
+  // ------------------------------------------------------------ Providers
+  const card = () => page.locator('article.conn-card[data-connection="e2e mock"]');
+
+  await test('Providers: the empty state explains what to do', async () => {
+    await page.click('a.nav-link[href="/dashboard/providers"]');
+    await page.waitForURL('**/dashboard/providers');
+    const empty = page.locator('#providers-empty');
+    await empty.waitFor();
+    const text = await empty.textContent();
+    assert(/No provider connections yet/.test(text) && /API key/.test(text), 'empty state: ' + text);
+    assert(await page.locator('#conn-provider option[value="openai"]').count() === 1, 'openai offered');
+    await shot(page, 'providers-empty.png');
+  });
+
+  await test('Providers: a connection to the mock upstream is added and listed with a masked key', async () => {
+    await page.selectOption('#conn-provider', 'openai');
+    await page.fill('#conn-name', 'e2e mock');
+    await page.fill('#conn-key', PROVIDER_KEY);
+    await page.fill('#conn-base-url', mockUrl + '/v1');
+    await page.click('#add-connection-submit');
+    await card().waitFor();
+    const key = (await card().locator('[data-field="key"]').textContent()).trim();
+    assert(key.includes('…') && key.endsWith(PROVIDER_KEY.slice(-4)) && !key.includes(PROVIDER_KEY.slice(3, 12)), 'masked key: ' + key);
+    assert(!(await page.content()).includes(PROVIDER_KEY), 'the full key appears nowhere in the page');
+    const url = await card().locator('[data-field="base-url"]').textContent();
+    assert(url.includes(mockUrl + '/v1'), 'base URL: ' + url);
+    assert((await card().locator('[data-field="state"]').textContent()).trim() === 'Enabled', 'enabled');
+    assert(/Never tested/.test(await card().locator('[data-field="last-test"]').textContent()), 'not tested yet');
+    await page.waitForFunction(() => document.querySelector('#conn-key').value === '', null, { timeout: 10000 });
+  });
+
+  await test('Providers: testing the connection reaches the mock (ok, status, latency)', async () => {
+    await card().locator('[data-action="test"]').click();
+    const result = card().locator('[data-field="test-result"]');
+    await result.waitFor({ timeout: 20000 });
+    const text = await result.textContent();
+    assert(await result.getAttribute('data-ok') === 'true', 'test ok: ' + text);
+    assert(/HTTP 200/.test(text) && /\d+ ms/.test(text), 'status and latency: ' + text);
+    await page.waitForFunction(() => /Passed/.test(document.querySelector('article.conn-card [data-field="last-test"]').textContent));
+  });
+
+  await test("Providers: the connection's upstream models are listed", async () => {
+    await card().locator('[data-action="models"]').click();
+    const models = card().locator('[data-field="models"]');
+    await models.waitFor({ timeout: 20000 });
+    const text = await models.textContent();
+    assert(text.includes('mock-chat'), 'models: ' + text);
+    await shot(page, 'providers.png');
+    await waitHydratedTo(page, 'dark');
+    await shot(page, 'providers-dark.png');
+    await waitHydratedTo(page, 'light');
+  });
+
+  await test('Providers: a connection can be disabled and enabled again', async () => {
+    await card().locator('[data-action="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('article.conn-card [data-field="state"]').textContent.trim() === 'Disabled');
+    assert(/disabled/i.test(await page.locator('#providers-notice').textContent()), 'notice says disabled');
+    assert((await card().locator('[data-action="toggle"]').textContent()).trim() === 'Enable', 'button offers Enable');
+    await card().locator('[data-action="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('article.conn-card [data-field="state"]').textContent.trim() === 'Enabled');
+  });
+
+  await test('Providers: a custom node can be added and deleted', async () => {
+    await page.fill('#node-name', 'E2E lab');
+    await page.fill('#node-prefix', 'e2elab');
+    await page.fill('#node-base-url', mockUrl + '/v1');
+    await page.click('#add-node-submit');
+    const row = page.locator('tr[data-node="e2elab"]');
+    await row.waitFor();
+    assert(/openai-compatible/.test(await row.textContent()), 'row: ' + await row.textContent());
+    await page.waitForFunction(() => !!document.querySelector('#conn-provider option[value="openai-compatible-e2elab"]'));
+    await page.fill('#node-prefix', 'openai');
+    await page.fill('#node-base-url', mockUrl + '/v1');
+    await page.click('#add-node-submit');
+    await page.waitForFunction(() => /already used/.test(document.querySelector('#add-node-result')?.textContent || ''));
+    await row.locator('button', { hasText: 'Delete' }).click();
+    await row.locator('button', { hasText: 'Delete node' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  await test('Providers: deleting asks for confirmation, then removes the connection', async () => {
+    await card().locator('[data-action="delete"]').click();
+    const confirm = card().locator('.confirm-box');
+    await confirm.waitFor();
+    await card().locator('[data-action="cancel-delete"]').click();
+    await confirm.waitFor({ state: 'detached' });
+    assert(await card().count() === 1, 'cancel keeps it');
+    await card().locator('[data-action="delete"]').click();
+    await card().locator('[data-action="confirm-delete"]').click();
+    await card().waitFor({ state: 'detached' });
+    await page.locator('#providers-empty').waitFor();
+    assert(/deleted/.test(await page.locator('#providers-notice').textContent()), 'notice says deleted');
+  });
+
+  // ------------------------------------------------------------ Translator
+  await test('Translator: the OpenAI example translates to Anthropic', async () => {
+    await page.click('a.nav-link[href="/dashboard/translator"]');
+    await page.waitForURL('**/dashboard/translator');
+    await page.selectOption('#tr-source', 'openai_chat');
+    await page.selectOption('#tr-target', 'anthropic');
+    await page.click('#tr-example');
+    const input = await page.inputValue('#tr-input');
+    assert(input.includes('"messages"') && input.includes('"gpt-4o"'), 'example loaded: ' + input.slice(0, 80));
+    await page.click('#tr-submit');
+    const out = page.locator('#tr-output');
+    await out.waitFor();
+    const text = await out.textContent();
+    assert(text.includes('"max_tokens"') && text.includes('"messages"'), 'output: ' + text);
+    assert(text.includes('"input_schema"'), 'the tool became an Anthropic tool: ' + text);
+    JSON.parse(text);
+    await shot(page, 'translator.png');
+  });
+
+  await test('Translator: bad JSON shows an error naming the problem', async () => {
+    await page.fill('#tr-input', '{"model": "gpt-4o", "messages": [');
+    await page.click('#tr-submit');
+    const error = page.locator('#tr-error');
+    await error.waitFor();
+    assert(/invalid JSON/i.test(await error.textContent()), 'error: ' + await error.textContent());
+    await page.fill('#tr-input', '{"model": "gpt-4o", "messages": [{"role": "user", "content": 5}]}');
+    await page.click('#tr-submit');
+    await page.waitForFunction(() => /messages\[0\]/.test(document.querySelector('#tr-error')?.textContent || ''));
+    await shot(page, 'translator-error.png');
+  });
+
+  await test('Translator: a provider stream comes back in the client format', async () => {
+    await page.click('button[data-mode="stream"]');
+    await page.click('#tr-example');
+    assert((await page.inputValue('#tr-input')).includes('event: message_start'), 'Anthropic stream example');
+    await page.click('#tr-submit');
+    const out = page.locator('#tr-output');
+    await out.waitFor();
+    const text = await out.textContent();
+    assert(text.includes('chat.completion.chunk') && text.includes('data: [DONE]'), 'OpenAI SSE: ' + text.slice(0, 200));
+    await page.click('button[data-mode="response"]');
+    await page.click('#tr-example');
+    await page.click('#tr-submit');
+    await page.waitForFunction(() => /"chat\.completion"/.test(document.querySelector('#tr-output')?.textContent || ''));
+    await waitHydratedTo(page, 'dark');
+    await shot(page, 'translator-dark.png');
+    await waitHydratedTo(page, 'light');
+  });
+
   await test('no page errors, console errors or failed requests', async () => {
     assert(problems.length === 0, problems.join('\n'));
   });
@@ -202,10 +385,32 @@ try {
     assert(/^\d+\.\d+\.\d+/.test(version.trim()), 'version rendered by the server: ' + version);
     await p2.screenshot({ path: join(artifacts, 'health-nojs.png') });
   });
+  await test('without JavaScript the Providers and Translator pages are server-rendered', async () => {
+    await p2.goto(base + '/dashboard/providers');
+    assert(await p2.locator('#providers-empty').isVisible(), 'empty state rendered');
+    assert(await p2.locator('#conn-provider option[value="openai"]').count() === 1, 'provider list rendered');
+    assert(await p2.locator('label[for="conn-key"]').isVisible(), 'labelled form');
+    await p2.goto(base + '/dashboard/translator');
+    assert(await p2.locator('#tr-input').isVisible(), 'playground rendered');
+    assert(await p2.locator('#tr-source option').count() === 4, 'four formats');
+  });
+  await test('without JavaScript a connection can still be added (plain form post)', async () => {
+    await p2.goto(base + '/dashboard/providers');
+    await p2.selectOption('#conn-provider', 'openai');
+    await p2.fill('#conn-name', 'no-js mock');
+    await p2.fill('#conn-key', PROVIDER_KEY);
+    await p2.fill('#conn-base-url', mockUrl + '/v1');
+    await Promise.all([p2.waitForNavigation(), p2.click('#add-connection-submit')]);
+    if (new URL(p2.url()).pathname !== '/dashboard/providers') await p2.goto(base + '/dashboard/providers');
+    const added = p2.locator('article.conn-card[data-connection="no-js mock"]');
+    assert(await added.count() === 1, 'listed after the post: ' + p2.url());
+    assert(!(await p2.content()).includes(PROVIDER_KEY), 'key masked');
+  });
   await noJs.close();
 } finally {
   await browser.close();
   server.child.kill('SIGTERM');
+  mock.child.kill('SIGTERM');
   rmSync(server.dataDir, { recursive: true, force: true });
 }
 

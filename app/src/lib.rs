@@ -54,6 +54,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <ParentRoute path=path!("/dashboard") view=components::layout::DashboardLayout>
                     <Route path=path!("health") view=pages::health::HealthPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("providers") view=pages::providers::ProvidersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("translator") view=pages::translator::TranslatorPage ssr=SsrMode::InOrder/>
                     <Route path=path!("settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>

@@ -1,8 +1,18 @@
 //! Server functions (one per file) and the types they share with the browser. Their URLs live
 //! under `/api/sf/`, behind the dashboard login.
 
+pub mod add_connection;
+pub mod add_node;
 pub mod change_password;
+pub mod connection_models;
+pub mod delete_connection;
+pub mod delete_node;
+pub mod list_providers;
+pub mod provider_choices;
+pub mod set_connection_enabled;
 pub mod system_status;
+pub mod test_connection;
+pub mod translate;
 
 use leptos::prelude::ServerFnError;
 

@@ -101,6 +101,19 @@ impl JsonBody {
         }
     }
 
+    /// A finite number (integer or not); absent or null is `None`.
+    pub fn number(&self, field: &str) -> Result<Option<f64>, ApiError> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or_else(|| Self::wrong_type(field, "a number")),
+            Some(_) => Err(Self::wrong_type(field, "a number")),
+        }
+    }
+
     pub fn boolean(&self, field: &str) -> Result<Option<bool>, ApiError> {
         match self.0.get(field) {
             None | Some(Value::Null) => Ok(None),
@@ -127,7 +140,7 @@ impl JsonBody {
 
 /// A base URL as users paste it: trimmed, trailing `/` removed, `http(s)://host[...]`, no
 /// query or fragment.
-pub(super) fn base_url(field: &str, text: &str) -> Result<String, ApiError> {
+pub(crate) fn base_url(field: &str, text: &str) -> Result<String, ApiError> {
     let text = text.trim().trim_end_matches('/');
     let bad = |why: &str| {
         ApiError::bad_request(

@@ -36,7 +36,7 @@ fn not_found(id: &str) -> ApiError {
     )
 }
 
-fn parse_kind(text: &str) -> Result<CustomNodeKind, ApiError> {
+pub(crate) fn parse_kind(text: &str) -> Result<CustomNodeKind, ApiError> {
     match text {
         "openai-compatible" | "openai" => Ok(CustomNodeKind::OpenaiCompatible),
         "anthropic-compatible" | "anthropic" => Ok(CustomNodeKind::AnthropicCompatible),
@@ -49,7 +49,7 @@ fn parse_kind(text: &str) -> Result<CustomNodeKind, ApiError> {
     }
 }
 
-fn parse_api_type(text: &str) -> Result<CustomApiType, ApiError> {
+pub(crate) fn parse_api_type(text: &str) -> Result<CustomApiType, ApiError> {
     match text {
         "chat" => Ok(CustomApiType::Chat),
         "responses" => Ok(CustomApiType::Responses),
@@ -152,7 +152,18 @@ pub(super) async fn create(
         api_type,
         models: Vec::new(),
     };
-    validate(&node, &others(&state).await?)?;
+    let stored = add_node(&state, node).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "node": node_json(&stored) })),
+    )
+        .into_response())
+}
+
+/// Checks a new node (fields already read; `id` is ignored) against the providers and the
+/// other nodes, stores it and refreshes the snapshot (shared with the dashboard).
+pub(crate) async fn add_node(state: &AppState, node: CustomNode) -> Result<StoredNode, ApiError> {
+    validate(&node, &others(state).await?)?;
     let stored = store::insert_node(state.db(), &node)
         .await
         .map_err(|e| match e {
@@ -165,18 +176,14 @@ pub(super) async fn create(
             ),
             other => other.into(),
         })?;
-    refresh_snapshot(&state).await?;
+    refresh_snapshot(state).await?;
     tracing::info!(
         "added custom provider node {} ({}/ → {})",
         stored.node.id,
         stored.node.prefix,
         stored.node.base_url
     );
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "node": node_json(&stored) })),
-    )
-        .into_response())
+    Ok(stored)
 }
 
 /// `PUT|PATCH /api/provider-nodes/{id}`: any of `name`, `prefix`, `baseUrl`, `type`,
@@ -243,19 +250,29 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let removed = store::delete_node(state.db(), &id)
-        .await?
-        .ok_or_else(|| not_found(&id))?;
-    refresh_snapshot(&state).await?;
-    tracing::info!(
-        "deleted custom provider node {id} with {} connection(s) and {} model(s)",
-        removed.connections,
-        removed.models
-    );
+    let removed = delete_node(&state, &id).await?;
     Ok(Json(json!({
         "success": true,
         "id": id,
         "deletedConnections": removed.connections,
         "deletedModels": removed.models,
     })))
+}
+
+/// Deletes a node with its connections and custom models, and refreshes the snapshot
+/// (shared with the dashboard).
+pub(crate) async fn delete_node(
+    state: &AppState,
+    id: &str,
+) -> Result<store::NodeDeletion, ApiError> {
+    let removed = store::delete_node(state.db(), id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    refresh_snapshot(state).await?;
+    tracing::info!(
+        "deleted custom provider node {id} with {} connection(s) and {} model(s)",
+        removed.connections,
+        removed.models
+    );
+    Ok(removed)
 }

@@ -18,13 +18,13 @@ use gateway::providers::Target;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-fn secrets(state: &AppState) -> SecretBox {
+pub(crate) fn secrets(state: &AppState) -> SecretBox {
     SecretBox::new(&state.config().storage_encryption_key)
 }
 
 /// Shows the start of a key's vendor prefix and its last 4 characters: `sk-…abcd`. Short
 /// keys show less, so that a mask never gives away most of a key.
-pub(super) fn mask_key(key: &str) -> String {
+pub(crate) fn mask_key(key: &str) -> String {
     let chars: Vec<char> = key.chars().collect();
     let n = chars.len();
     if n < 8 {
@@ -126,13 +126,40 @@ pub(super) async fn create(
         None => None,
     };
     let priority = body.integer("priority")?;
-    if body.has("isActive") {
-        body.boolean("isActive")?;
-    }
+    let is_active = body.boolean("isActive")?;
+    let fields = NewConnectionFields {
+        provider,
+        name,
+        api_key,
+        base_url,
+        priority,
+        is_active,
+    };
+    let created = add_connection(&state, fields).await?;
+    let out = json!({ "connection": connection_json(&created, &state.snapshot()) });
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
 
+/// A new connection's fields, read and checked (the base URL normalised with
+/// [`super::body::base_url`]) but not yet resolved against the providers.
+pub(crate) struct NewConnectionFields {
+    pub provider: String,
+    pub name: Option<String>,
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+    pub priority: Option<i64>,
+    pub is_active: Option<bool>,
+}
+
+/// Adds a connection to a built-in provider or custom node and refreshes the snapshot (the
+/// work of `POST /api/providers`, shared with the dashboard).
+pub(crate) async fn add_connection(
+    state: &AppState,
+    fields: NewConnectionFields,
+) -> Result<StoredConnection, ApiError> {
     let snapshot = state.snapshot();
-    let target = resolve_provider(&snapshot, &provider, "provider")?;
-    if api_key.is_none() && requires_key(target) {
+    let target = resolve_provider(&snapshot, &fields.provider, "provider")?;
+    if fields.api_key.is_none() && requires_key(target) {
         return Err(ApiError::bad_request(
             "missing_field",
             format!("apiKey is required for provider {}", target.id()),
@@ -140,14 +167,14 @@ pub(super) async fn create(
     }
     let new = NewConnection {
         provider: target.id().to_string(),
-        name: name.unwrap_or_else(|| target.name().to_string()),
-        api_key,
-        base_url,
-        priority,
+        name: fields.name.unwrap_or_else(|| target.name().to_string()),
+        api_key: fields.api_key,
+        base_url: fields.base_url,
+        priority: fields.priority,
     };
-    let secrets = secrets(&state);
+    let secrets = secrets(state);
     let mut created = store::insert_connection(state.db(), &secrets, new).await?;
-    if body.boolean("isActive")? == Some(false) {
+    if fields.is_active == Some(false) {
         let patch = ConnectionPatch {
             is_active: Some(false),
             ..ConnectionPatch::default()
@@ -156,15 +183,14 @@ pub(super) async fn create(
             created = c;
         }
     }
-    refresh_snapshot(&state).await?;
+    refresh_snapshot(state).await?;
     tracing::info!(
         "added provider connection {:?} ({}, id {})",
         created.name,
         created.provider,
         created.id
     );
-    let out = json!({ "connection": connection_json(&created, &state.snapshot()) });
-    Ok((StatusCode::CREATED, Json(out)).into_response())
+    Ok(created)
 }
 
 /// `PATCH /api/providers/{id}` (or PUT): any of `isActive`, `priority`, `name`, `apiKey`,
@@ -196,7 +222,20 @@ pub(super) async fn update(
             "nothing to change: send one or more of isActive, priority, name, apiKey, baseUrl",
         ));
     }
-    let current = load(&state, &id).await?;
+    let updated = update_connection(&state, &id, patch).await?;
+    Ok(Json(
+        json!({ "connection": connection_json(&updated, &state.snapshot()) }),
+    ))
+}
+
+/// Applies a non-empty patch to a connection and refreshes the snapshot (the work of
+/// `PATCH /api/providers/{id}`, shared with the dashboard).
+pub(crate) async fn update_connection(
+    state: &AppState,
+    id: &str,
+    patch: ConnectionPatch,
+) -> Result<StoredConnection, ApiError> {
+    let current = load(state, id).await?;
     if patch.api_key == Some(None) {
         let snapshot = state.snapshot();
         let needs = resolve_provider(&snapshot, &current.provider, "provider")
@@ -212,13 +251,11 @@ pub(super) async fn update(
             ));
         }
     }
-    let updated = store::update_connection(state.db(), &secrets(&state), &id, patch)
+    let updated = store::update_connection(state.db(), &secrets(state), id, patch)
         .await?
-        .ok_or_else(|| not_found(&id))?;
-    refresh_snapshot(&state).await?;
-    Ok(Json(
-        json!({ "connection": connection_json(&updated, &state.snapshot()) }),
-    ))
+        .ok_or_else(|| not_found(id))?;
+    refresh_snapshot(state).await?;
+    Ok(updated)
 }
 
 /// `DELETE /api/providers/{id}`.
@@ -226,12 +263,18 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if !store::delete_connection(state.db(), &id).await? {
-        return Err(not_found(&id));
-    }
-    refresh_snapshot(&state).await?;
-    tracing::info!("deleted provider connection {id}");
+    delete_connection(&state, &id).await?;
     Ok(Json(json!({ "success": true, "id": id })))
+}
+
+/// Deletes a connection and refreshes the snapshot (shared with the dashboard).
+pub(crate) async fn delete_connection(state: &AppState, id: &str) -> Result<(), ApiError> {
+    if !store::delete_connection(state.db(), id).await? {
+        return Err(not_found(id));
+    }
+    refresh_snapshot(state).await?;
+    tracing::info!("deleted provider connection {id}");
+    Ok(())
 }
 
 /// The connection's provider as a routing target (it may be a node deleted since).
@@ -252,12 +295,21 @@ pub(super) async fn test(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<upstream::Probe>, ApiError> {
-    let c = load(&state, &id).await?;
+    test_connection(&state, &id).await.map(Json)
+}
+
+/// Tests a connection against its provider and records the outcome (shared with the
+/// dashboard).
+pub(crate) async fn test_connection(
+    state: &AppState,
+    id: &str,
+) -> Result<upstream::Probe, ApiError> {
+    let c = load(state, id).await?;
     let snapshot = state.snapshot();
     let target = target_of(&snapshot, &c)?;
-    let probe = upstream::probe(&state, target, &c).await;
+    let probe = upstream::probe(state, target, &c).await;
     let error = (!probe.ok).then_some(probe.message.as_str());
-    store::record_test(state.db(), &id, probe.ok, error).await?;
+    store::record_test(state.db(), id, probe.ok, error).await?;
     if !probe.ok {
         tracing::warn!(
             "test of provider connection {:?} ({}) failed: {}",
@@ -266,7 +318,7 @@ pub(super) async fn test(
             probe.message
         );
     }
-    Ok(Json(probe))
+    Ok(probe)
 }
 
 fn list_error(e: ListError) -> ApiError {
@@ -285,17 +337,27 @@ pub(super) async fn upstream_models(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let c = load(&state, &id).await?;
-    let snapshot = state.snapshot();
-    let target = target_of(&snapshot, &c)?;
-    let models = upstream::list_models(&state, target, &c)
-        .await
-        .map_err(list_error)?;
+    let (c, models) = connection_models(&state, &id).await?;
     Ok(Json(json!({
         "provider": c.provider,
         "connectionId": c.id,
         "models": models,
     })))
+}
+
+/// The upstream's own model list, fetched with the connection's key and base URL (shared
+/// with the dashboard).
+pub(crate) async fn connection_models(
+    state: &AppState,
+    id: &str,
+) -> Result<(StoredConnection, Vec<upstream::UpstreamModel>), ApiError> {
+    let c = load(state, id).await?;
+    let snapshot = state.snapshot();
+    let target = target_of(&snapshot, &c)?;
+    let models = upstream::list_models(state, target, &c)
+        .await
+        .map_err(list_error)?;
+    Ok((c, models))
 }
 
 /// `POST /api/providers/{id}/models/import [{"models":["id",...]}]`: stores the upstream's

@@ -16,7 +16,7 @@ pub(super) const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// The outcome of `POST /api/providers/{id}/test`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Probe {
+pub(crate) struct Probe {
     pub ok: bool,
     /// The upstream's HTTP status; `null` when no answer came (connection refused, timeout).
     pub status: Option<u16>,
@@ -27,7 +27,7 @@ pub(super) struct Probe {
 /// A model as the upstream lists it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct UpstreamModel {
+pub(crate) struct UpstreamModel {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

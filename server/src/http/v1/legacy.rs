@@ -142,12 +142,9 @@ pub async fn handle(
     };
     let stream = chat.get("stream").and_then(Value::as_bool) == Some(true);
     let chat_body = Bytes::from(chat.to_string());
-    let response = proxy::handle(
-        state,
-        Ingress::new(Format::OpenAiChat, chat_body, caller),
-        headers,
-    )
-    .await;
+    let mut ingress = Ingress::new(Format::OpenAiChat, chat_body, caller);
+    ingress.endpoint = "completions";
+    let response = proxy::handle(state, ingress, headers).await;
     if !response.status().is_success() {
         return response; // already an OpenAI error object
     }
@@ -219,6 +216,6 @@ mod tests {
         assert_eq!(v["object"], "text_completion");
         assert_eq!(v["choices"][0]["text"], "Hi");
         assert_eq!(v["id"], "cmpl-1");
-        assert_eq!(rewrite_event("data: [DONE]\n"), "data: [DONE]\n");
+        assert_eq!(rewrite_event("data: [DONE]\n"), "data: [DONE]\n\n");
     }
 }

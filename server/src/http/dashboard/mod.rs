@@ -1,10 +1,23 @@
 //! The Leptos dashboard: server-rendered pages, their server functions (`/api/sf/*`), and the
 //! backend those functions call.
+//!
+//! - `providers`: connections and custom nodes (over the management API's functions).
+//! - `translator`: the Translator Playground (over the `gateway` engine).
+
+mod providers;
+mod translator;
 
 use super::assets;
 use crate::auth;
 use crate::state::AppState;
+use app::api::add_connection::NewConnectionInput;
+use app::api::add_node::NewNodeInput;
+use app::api::connection_models::UpstreamModelInfo;
+use app::api::list_providers::{ConnectionInfo, NodeInfo, ProvidersOverview};
+use app::api::provider_choices::ProviderChoice;
 use app::api::system_status::SystemStatus;
+use app::api::test_connection::ConnectionTest;
+use app::api::translate::{TranslateInput, TranslateOutput};
 use app::backend::{Backend, DashboardBackend};
 use axum::Router;
 use leptos::prelude::*;
@@ -95,6 +108,49 @@ impl DashboardBackend for DashboardService {
             .map_err(|e| internal(&anyhow::anyhow!(e)))?;
         tracing::info!("dashboard password changed; {removed} other session(s) logged out");
         Ok(())
+    }
+
+    async fn list_providers(&self) -> Result<ProvidersOverview, String> {
+        providers::list(&self.state).await
+    }
+
+    async fn provider_choices(&self) -> Result<Vec<ProviderChoice>, String> {
+        providers::choices(&self.state).await
+    }
+
+    async fn add_connection(&self, input: NewConnectionInput) -> Result<ConnectionInfo, String> {
+        providers::add_connection(&self.state, input).await
+    }
+
+    async fn add_node(&self, input: NewNodeInput) -> Result<NodeInfo, String> {
+        providers::add_node(&self.state, input).await
+    }
+
+    async fn test_connection(&self, id: String) -> Result<ConnectionTest, String> {
+        providers::test_connection(&self.state, &id).await
+    }
+
+    async fn connection_models(&self, id: String) -> Result<Vec<UpstreamModelInfo>, String> {
+        providers::connection_models(&self.state, &id).await
+    }
+
+    async fn set_connection_enabled(&self, id: String, enabled: bool) -> Result<(), String> {
+        providers::set_enabled(&self.state, &id, enabled).await
+    }
+
+    async fn delete_connection(&self, id: String) -> Result<(), String> {
+        providers::delete_connection(&self.state, &id).await
+    }
+
+    async fn delete_node(&self, id: String) -> Result<(), String> {
+        providers::delete_node(&self.state, &id).await
+    }
+
+    async fn translate(&self, input: TranslateInput) -> Result<TranslateOutput, String> {
+        // CPU-bound on bodies up to 512 KiB: off the async workers.
+        tokio::task::spawn_blocking(move || translator::translate(&input))
+            .await
+            .map_err(|e| internal(&anyhow::anyhow!(e)))?
     }
 }
 
