@@ -301,14 +301,31 @@ fn parse_message(m: &Value, path: &str, req: &mut ChatRequest) -> Result<(), Tra
             if let Some(tb) = o.get("thinking_blocks") {
                 parts.extend(parse_thinking_blocks(tb));
             }
+            let rc = opt_str(o, "reasoning_content", path)?
+                .or(opt_str(o, "reasoning", path).ok().flatten())
+                .filter(|t| !t.is_empty());
             if parts.is_empty() {
-                let rc = opt_str(o, "reasoning_content", path)?
-                    .or(opt_str(o, "reasoning", path).ok().flatten());
-                if let Some(text) = rc.filter(|t| !t.is_empty()) {
+                if let Some(text) = rc {
                     parts.push(Part::Thinking {
                         text,
                         signature: opt_str(o, "reasoning_signature", path)?,
                     });
+                }
+            } else if let Some(text) = rc {
+                // Our streams send the reasoning text as `reasoning_content` deltas and the
+                // signature alone in a `thinking_blocks` delta (empty `thinking`), so a
+                // client that echoes what it accumulated sends the text and the signature
+                // apart. With exactly one thinking block and it empty, the text is
+                // unambiguous: put it back, or Anthropic rejects the signature.
+                let mut thinking = parts
+                    .iter_mut()
+                    .filter(|p| matches!(p, Part::Thinking { .. }));
+                if let (Some(Part::Thinking { text: t, .. }), None) =
+                    (thinking.next(), thinking.next())
+                {
+                    if t.is_empty() {
+                        *t = text;
+                    }
                 }
             }
             parts.extend(parse_content(content, &content_path)?);
