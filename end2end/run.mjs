@@ -9,7 +9,7 @@
 // Exits 1 on any failure.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,10 +48,18 @@ async function shot(page, name) {
   await page.setViewportSize(size);
 }
 
+// The home directory CLI Tools → Apply writes under (OMNIROUTE_CLI_HOME), with a Claude Code
+// settings file holding a setting of the user's own.
+const cliHome = mkdtempSync(join(tmpdir(), 'omniroute-e2e-home-'));
+const CLAUDE_SETTINGS = join(cliHome, '.claude', 'settings.json');
+const CLAUDE_BEFORE = '{\n  "includeCoAuthoredBy": false,\n  "env": {\n    "DISABLE_TELEMETRY": "1"\n  }\n}\n';
+mkdirSync(join(cliHome, '.claude'));
+writeFileSync(CLAUDE_SETTINGS, CLAUDE_BEFORE);
+
 function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'omniroute-e2e-'));
   const child = spawn(bin, ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
-    env: { ...process.env, INITIAL_PASSWORD: PASSWORD, RUST_LOG: 'info', NO_COLOR: '1' },
+    env: { ...process.env, INITIAL_PASSWORD: PASSWORD, RUST_LOG: 'info', NO_COLOR: '1', OMNIROUTE_CLI_HOME: cliHome },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -118,7 +126,9 @@ function watch(page) {
     // Refusals the tests provoke on purpose answer 4xx/5xx.
     const expected = r.url().endsWith('/favicon.ico') || r.url().includes('/api/auth/login')
       || r.url().includes('/api/sf/change_password') || r.url().includes('/api/sf/translate')
-      || r.url().includes('/api/sf/add_node');
+      || r.url().includes('/api/sf/add_node')
+      // the API Manager tests prove a disabled or revoked key is refused
+      || (r.status() === 401 && r.url().includes('/v1/models'));
     if (r.status() >= 400 && !expected) problems.push(`${r.status()} ${r.url()}`);
   });
   return problems;
@@ -361,6 +371,218 @@ try {
     await waitHydratedTo(page, 'light');
   });
 
+  await test('Translator: the Chat Tester sends an Anthropic request through the gateway to an OpenAI provider', async () => {
+    // A connection to the mock, made over the management API with the page's own session.
+    const made = await page.evaluate(async (base) => {
+      const r = await fetch('/api/providers', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'openai', apiKey: 'sk-e2e-chat-tester', name: 'chat tester', baseUrl: base }) });
+      return { status: r.status, id: (await r.json()).connection?.id };
+    }, mockUrl + '/v1');
+    assert(made.status === 201, 'connection created: ' + made.status);
+    await page.selectOption('#ct-format', 'anthropic');
+    await page.fill('#ct-model', 'openai/gpt-e2e');
+    await page.click('#ct-example');
+    assert((await page.inputValue('#ct-input')).includes('"messages"'), 'Anthropic example loaded');
+    await page.click('#ct-submit');
+    await page.locator('#ct-result').waitFor({ timeout: 20000 });
+    assert((await page.locator('#ct-status').textContent()).includes('HTTP 200'), 'status 200');
+    const translated = await page.locator('#ct-translated-1').textContent();
+    assert(translated.includes('"gpt-e2e"') && translated.includes('"messages"'), 'OpenAI request to the provider: ' + translated.slice(0, 300));
+    const upstream = await page.locator('#ct-upstream-1').textContent();
+    assert(upstream.includes('chat.completion'), 'the provider answered in OpenAI format: ' + upstream.slice(0, 200));
+    const client = await page.locator('#ct-client-response').textContent();
+    assert(client.includes('"type": "message"') && client.includes('mock:'), 'the client got an Anthropic message: ' + client.slice(0, 300));
+    await page.locator('#chat-tester-title').scrollIntoViewIfNeeded();
+    await shot(page, 'chat-tester.png');
+    // leave no connection behind: later tests start from the empty state
+    const removed = await page.evaluate(async (id) => (await fetch('/api/providers/' + id, { method: 'DELETE' })).status, made.id);
+    assert(removed === 200, 'connection removed: ' + removed);
+  });
+
+  // ------------------------------------------------------------ API Manager
+  const keyCard = () => page.locator('article.key-card[data-key="e2e key"]');
+  const keyState = () => keyCard().locator('[data-field="state"]').textContent().then((t) => t.trim());
+  const v1Status = (key) => page.evaluate(async (key) =>
+    (await fetch('/v1/models', { headers: { authorization: 'Bearer ' + key } })).status, key);
+  let apiKey = '';
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+
+  await test('API Manager: a key is created, shown once with a copy box, then listed by its prefix only', async () => {
+    await page.click('a.nav-link[href="/dashboard/api-manager"]');
+    await page.waitForURL('**/dashboard/api-manager');
+    await page.locator('#keys-empty').waitFor();
+    await page.locator('#scope-chat').waitFor();
+    assert(await page.locator('#scope-chat').isChecked(), 'chat is checked by default');
+    assert(!(await page.locator('#scope-manage').isChecked()), 'manage is not');
+    await shot(page, 'api-manager-empty.png');
+    await page.fill('#key-name', 'e2e key');
+    await page.fill('#key-models', 'openai/*');
+    await page.fill('#key-expiry', '30');
+    await page.click('#create-key-submit');
+    await page.locator('#new-key').waitFor();
+    apiKey = (await page.locator('#new-key').textContent()).trim();
+    assert(/^sk-or-[0-9A-Za-z]{40}$/.test(apiKey), 'full key shown: ' + apiKey);
+    assert(/you will not see it again/i.test(await page.locator('#new-key-box').textContent()), 'shown-once note');
+    await page.click('#new-key-copy');
+    await page.waitForFunction(() => document.querySelector('#new-key-copy').dataset.copyState === 'copied');
+    assert(/Copied/.test(await page.locator('#new-key-copy').textContent()), 'Copied feedback');
+    assert(await clipboard() === apiKey, 'the clipboard holds the key');
+    await keyCard().waitFor();
+    const prefix = (await keyCard().locator('[data-field="prefix"]').textContent()).trim();
+    assert(prefix.includes('…') && apiKey.startsWith(prefix.split('…')[0]) && apiKey.endsWith(prefix.split('…')[1]), 'prefix: ' + prefix);
+    assert(await keyCard().locator('[data-scope="chat"]').count() === 1, 'chat scope badge');
+    assert((await keyCard().locator('[data-field="models"]').textContent()).includes('openai/*'), 'allowed models');
+    assert(!/Never/.test(await keyCard().locator('[data-field="expires"]').textContent()), 'an expiry date');
+    assert(await keyState() === 'Enabled', 'enabled');
+    await shot(page, 'api-manager-new-key.png');
+    await page.click('#new-key-done');
+    await page.locator('#new-key-box').waitFor({ state: 'detached' });
+    assert(!(await page.content()).includes(apiKey), 'the full key appears nowhere any more');
+    assert(await v1Status(apiKey) === 200, 'the key opens /v1/models');
+    assert(await v1Status(apiKey.slice(0, -1) + (apiKey.endsWith('A') ? 'B' : 'A')) === 401, 'a wrong key is refused');
+  });
+
+  await test('API Manager: a key can be disabled and enabled again', async () => {
+    await keyCard().locator('[data-action="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('article.key-card [data-field="state"]').textContent.trim() === 'Disabled');
+    assert(/disabled/i.test(await page.locator('#keys-notice').textContent()), 'notice');
+    assert(await v1Status(apiKey) === 401, 'a disabled key is refused');
+    await keyCard().locator('[data-action="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('article.key-card [data-field="state"]').textContent.trim() === 'Enabled');
+    assert(await v1Status(apiKey) === 200, 'enabled again');
+  });
+
+  await test('API Manager: regenerating shows a new key once; the old one stops working', async () => {
+    const old = apiKey;
+    await keyCard().locator('[data-action="regenerate"]').click();
+    await keyCard().locator('[data-action="confirm"]').click();
+    await page.locator('#new-key').waitFor();
+    apiKey = (await page.locator('#new-key').textContent()).trim();
+    assert(apiKey !== old && apiKey.startsWith('sk-or-'), 'a new key');
+    assert(await v1Status(old) === 401, 'the old key is refused');
+    assert(await v1Status(apiKey) === 200, 'the new key works');
+    await page.click('#new-key-done');
+    await shot(page, 'api-manager.png');
+    await waitHydratedTo(page, 'dark');
+    await shot(page, 'api-manager-dark.png');
+    await waitHydratedTo(page, 'light');
+  });
+
+  // ------------------------------------------------------------ Endpoints
+  await test("Endpoints: the URLs are this server's, they work, and Copy puts them on the clipboard", async () => {
+    await page.click('a.nav-link[href="/dashboard/endpoints"]');
+    await page.waitForURL('**/dashboard/endpoints');
+    await page.locator('#endpoint-list').waitFor();
+    const url = (id) => page.locator(`[data-endpoint="${id}"] [data-field="url"]`).textContent().then((t) => t.trim());
+    assert(await url('openai') === base + '/v1', 'OpenAI: ' + await url('openai'));
+    assert(await url('anthropic') === base, 'Claude root: ' + await url('anthropic'));
+    assert(await url('gemini') === base + '/v1beta', 'Gemini');
+    assert(await url('responses') === base + '/responses', 'Responses root');
+    assert(!(await page.content()).includes('/api/mcp'), 'no endpoint that does not work yet');
+    const models = await page.evaluate(async ([u, key]) =>
+      (await fetch(u + '/models', { headers: { authorization: 'Bearer ' + key } })).status, [await url('openai'), apiKey]);
+    assert(models === 200, 'the /v1 URL answers: ' + models);
+    assert(/No key needed/.test(await page.locator('#key-required').textContent()), 'no key needed on loopback');
+    assert(/127\.0\.0\.1/.test(await page.locator('#key-policy').textContent()), 'policy names the listen address');
+    assert(await page.locator('#endpoint-keys li[data-key="e2e key"]').count() === 1, 'the key is listed');
+    assert(!(await page.content()).includes(apiKey), 'by its prefix only');
+    const copy = page.locator('[data-endpoint="openai"] .copy-btn');
+    await copy.click();
+    await page.waitForFunction(() => document.querySelector('[data-endpoint="openai"] .copy-btn').dataset.copyState === 'copied');
+    assert(/Copied/.test(await copy.textContent()), 'Copied feedback');
+    assert(await clipboard() === base + '/v1', 'clipboard: ' + await clipboard());
+    await shot(page, 'endpoints.png');
+    await waitHydratedTo(page, 'dark');
+    await shot(page, 'endpoints-dark.png');
+    await waitHydratedTo(page, 'light');
+  });
+
+  // ------------------------------------------------------------ CLI Tools
+  await test('CLI Tools: snippets carry the server root, the pasted key and a served model', async () => {
+    const made = await page.evaluate(async (u) => {
+      const r = await fetch('/api/providers', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'openai', apiKey: 'sk-e2e-cli-tools', name: 'cli tools', baseUrl: u }) });
+      return { status: r.status, id: (await r.json()).connection?.id };
+    }, mockUrl + '/v1');
+    assert(made.status === 201, 'connection created: ' + made.status);
+    try {
+      await page.click('a.nav-link[href="/dashboard/cli-tools"]');
+      await page.waitForURL('**/dashboard/cli-tools');
+      await page.locator('#snippet-claude').waitFor();
+      let claude = JSON.parse(await page.locator('#snippet-claude').textContent());
+      assert(claude.env.ANTHROPIC_BASE_URL === base, 'ANTHROPIC_BASE_URL is the root, no /v1: ' + claude.env.ANTHROPIC_BASE_URL);
+      assert(claude.env.ANTHROPIC_AUTH_TOKEN === '<your key>', 'placeholder until a key is pasted');
+      const models = await page.locator('#cli-model option').allTextContents();
+      assert(models.length > 0 && models.every((m) => m.startsWith('openai/')), 'models of the connection: ' + models.slice(0, 3));
+      await page.selectOption('#cli-key-select', { label: await page.locator('#cli-key-select option', { hasText: 'e2e key' }).textContent() });
+      assert(/Paste the full key of “e2e key”/.test(await page.locator('#cli-key-hint').textContent()), 'hashed key: asks for the full key');
+      await page.fill('#cli-key', apiKey);
+      await page.selectOption('#cli-model', models[models.length - 1]);
+      claude = JSON.parse(await page.locator('#snippet-claude').textContent());
+      assert(claude.env.ANTHROPIC_AUTH_TOKEN === apiKey && claude.model === models[models.length - 1], 'key and model filled in');
+      const codex = await page.locator('#snippet-codex').textContent();
+      assert(codex.includes('wire_api = "responses"') && codex.includes(`base_url = "${base}/v1"`), 'codex: ' + codex);
+      assert((await page.locator('#snippet-codex-alt').textContent()).includes(`OPENAI_BASE_URL="${base}"`), 'codex env alternative');
+      assert((await page.locator('#snippet-cursor').textContent()).includes(`${base}/v1`), 'cursor');
+      const openclaw = JSON.parse(await page.locator('#snippet-openclaw').textContent());
+      assert(openclaw.models.providers.omniroute.baseUrl === base + '/v1', 'openclaw');
+      const copy = page.locator('[data-tool="claude"] .copy-btn');
+      await copy.click();
+      await page.waitForFunction(() => document.querySelector('[data-tool="claude"] .copy-btn').dataset.copyState === 'copied');
+      assert(JSON.parse(await clipboard()).env.ANTHROPIC_AUTH_TOKEN === apiKey, 'the snippet is copied');
+      await shot(page, 'cli-tools.png');
+      await waitHydratedTo(page, 'dark');
+      await shot(page, 'cli-tools-dark.png');
+      await waitHydratedTo(page, 'light');
+    } finally {
+      await page.evaluate(async (id) => fetch('/api/providers/' + id, { method: 'DELETE' }), made.id);
+    }
+  });
+
+  await test('CLI Tools: Apply for Claude Code shows the diff, writes the file, keeps the other settings and a backup', async () => {
+    const panel = page.locator('[data-tool="claude"]');
+    await panel.locator('[data-action="preview"]').click();
+    const preview = panel.locator('[data-field="preview"]');
+    await preview.waitFor();
+    const added = await preview.locator('.diff-add').allTextContents();
+    assert(added.some((l) => l.includes('"ANTHROPIC_BASE_URL": "' + base + '"')), 'diff adds the base URL: ' + added.join(''));
+    assert(!(await preview.locator('.diff-del').allTextContents()).some((l) => l.includes('includeCoAuthoredBy')), 'the other setting is kept');
+    assert(readFileSync(CLAUDE_SETTINGS, 'utf8') === CLAUDE_BEFORE, 'the preview wrote nothing');
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'cli-tools-apply.png');
+    await panel.locator('[data-action="apply"]').click();
+    const done = panel.locator('[data-field="applied"]');
+    await done.waitFor();
+    assert(/omniroute-backup-/.test(await done.textContent()), 'names the backup: ' + await done.textContent());
+    const written = JSON.parse(readFileSync(CLAUDE_SETTINGS, 'utf8'));
+    assert(written.env.ANTHROPIC_BASE_URL === base && written.env.ANTHROPIC_AUTH_TOKEN === apiKey, 'written: ' + JSON.stringify(written));
+    assert(written.includeCoAuthoredBy === false && written.env.DISABLE_TELEMETRY === '1', 'other settings kept');
+    const backups = readdirSync(join(cliHome, '.claude')).filter((f) => f.startsWith('settings.json.omniroute-backup-'));
+    assert(backups.length === 1, 'one backup: ' + backups);
+    assert(readFileSync(join(cliHome, '.claude', backups[0]), 'utf8') === CLAUDE_BEFORE, 'the backup is the old file');
+  });
+
+  await test('API Manager: a revoked key is refused; deleting asks for confirmation', async () => {
+    await page.click('a.nav-link[href="/dashboard/api-manager"]');
+    await page.waitForURL('**/dashboard/api-manager');
+    await keyCard().waitFor();
+    await keyCard().locator('[data-action="revoke"]').click();
+    await keyCard().locator('[data-action="confirm"]').click();
+    await page.waitForFunction(() => document.querySelector('article.key-card [data-field="state"]').textContent.trim() === 'Revoked');
+    assert(!/^No$/.test((await keyCard().locator('[data-field="revoked"]').textContent()).trim()), 'revoked date shown');
+    assert(await v1Status(apiKey) === 401, 'a revoked key is refused');
+    await keyCard().locator('[data-action="delete"]').click();
+    await keyCard().locator('[data-action="cancel"]').click();
+    assert(await keyCard().count() === 1, 'cancel keeps it');
+    await keyCard().locator('[data-action="delete"]').click();
+    await keyCard().locator('[data-action="confirm"]').click();
+    await keyCard().waitFor({ state: 'detached' });
+    await page.locator('#keys-empty').waitFor();
+    assert(/deleted/.test(await page.locator('#keys-notice').textContent()), 'notice says deleted');
+    assert(await v1Status(apiKey) === 401, 'a deleted key is refused');
+  });
+
   await test('no page errors, console errors or failed requests', async () => {
     assert(problems.length === 0, problems.join('\n'));
   });
@@ -406,12 +628,24 @@ try {
     assert(await added.count() === 1, 'listed after the post: ' + p2.url());
     assert(!(await p2.content()).includes(PROVIDER_KEY), 'key masked');
   });
+  await test('without JavaScript the API Manager, Endpoints and CLI Tools pages are server-rendered', async () => {
+    await p2.goto(base + '/dashboard/api-manager');
+    assert(await p2.locator('#keys-empty').isVisible(), 'API Manager rendered');
+    assert(await p2.locator('#scope-chat').isChecked(), 'scopes rendered, chat checked');
+    await p2.goto(base + '/dashboard/endpoints');
+    const urls = await p2.locator('#endpoint-list [data-field="url"]').allTextContents();
+    assert(urls.map((u) => u.trim()).includes(base + '/v1'), 'URLs rendered: ' + urls);
+    await p2.goto(base + '/dashboard/cli-tools');
+    const claude = JSON.parse(await p2.locator('#snippet-claude').textContent());
+    assert(claude.env.ANTHROPIC_BASE_URL === base, 'snippet rendered');
+  });
   await noJs.close();
 } finally {
   await browser.close();
   server.child.kill('SIGTERM');
   mock.child.kill('SIGTERM');
   rmSync(server.dataDir, { recursive: true, force: true });
+  rmSync(cliHome, { recursive: true, force: true });
 }
 
 async function waitHydratedTo(page, choice) {

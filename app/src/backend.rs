@@ -3,8 +3,14 @@
 
 use crate::api::add_connection::NewConnectionInput;
 use crate::api::add_node::NewNodeInput;
+use crate::api::apply_cli_config::CliApplied;
+use crate::api::cli_setup::CliSetup;
 use crate::api::connection_models::UpstreamModelInfo;
+use crate::api::create_api_key::{IssuedKey, NewApiKeyInput};
+use crate::api::endpoints_info::EndpointsInfo;
+use crate::api::list_api_keys::ApiKeysOverview;
 use crate::api::list_providers::{ConnectionInfo, NodeInfo, ProvidersOverview};
+use crate::api::preview_cli_config::{CliConfigInput, CliPreview};
 use crate::api::provider_choices::ProviderChoice;
 use crate::api::system_status::SystemStatus;
 use crate::api::test_connection::ConnectionTest;
@@ -29,6 +35,32 @@ pub trait DashboardBackend: Send + Sync + 'static {
 
     // Translator
     async fn translate(&self, input: TranslateInput) -> Result<TranslateOutput, String>;
+    /// Sends a chat through the gateway and reports each step.
+    async fn chat_test(
+        &self,
+        input: crate::api::chat_test::ChatTestInput,
+    ) -> Result<crate::api::chat_test::ChatTestOutput, String>;
+
+    // API Manager
+    async fn list_api_keys(&self) -> Result<ApiKeysOverview, String>;
+    async fn create_api_key(&self, input: NewApiKeyInput) -> Result<IssuedKey, String>;
+    async fn set_api_key_enabled(&self, id: String, enabled: bool) -> Result<(), String>;
+    async fn revoke_api_key(&self, id: String) -> Result<(), String>;
+    async fn regenerate_api_key(&self, id: String) -> Result<IssuedKey, String>;
+    async fn delete_api_key(&self, id: String) -> Result<(), String>;
+    async fn reveal_api_key(&self, id: String) -> Result<String, String>;
+
+    // Endpoints and CLI Tools (they read the request: Host header, peer address)
+    async fn endpoints_info(&self) -> Result<EndpointsInfo, String>;
+    async fn cli_setup(&self) -> Result<CliSetup, String>;
+    /// Reads and merges a tool's configuration file on this machine; writes nothing.
+    async fn preview_cli_config(&self, input: CliConfigInput) -> Result<CliPreview, String>;
+    /// Writes it, if the file still holds `expected_old`.
+    async fn apply_cli_config(
+        &self,
+        input: CliConfigInput,
+        expected_old: String,
+    ) -> Result<CliApplied, String>;
 }
 
 #[derive(Clone)]

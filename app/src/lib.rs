@@ -56,6 +56,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("health") view=pages::health::HealthPage ssr=SsrMode::InOrder/>
                     <Route path=path!("providers") view=pages::providers::ProvidersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("translator") view=pages::translator::TranslatorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("api-manager") view=pages::api_manager::ApiManagerPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("endpoints") view=pages::endpoints::EndpointsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("cli-tools") view=pages::cli_tools::CliToolsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>

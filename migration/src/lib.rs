@@ -10,6 +10,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_foundation;
 mod m20261124_000002_providers;
 mod m20261124_000003_api_keys;
+mod m20261124_000004_usage;
+mod m20261124_000005_combos;
 
 pub struct Migrator;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261124_000002_providers::Migration),
             Box::new(m20261124_000003_api_keys::Migration),
+            Box::new(m20261124_000004_usage::Migration),
+            Box::new(m20261124_000005_combos::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 //! - `jobs`: background work.
 //! - the engine lives in the `gateway` crate (server/gateway), which knows no HTTP framework.
 
+pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -15,10 +16,13 @@ pub mod crypto;
 pub mod http;
 pub mod jobs;
 pub mod logging;
+pub mod resilience;
+pub mod routing;
 pub mod snapshot;
 pub mod state;
 pub mod store;
 pub mod sysinfo;
+pub mod usage;
 
 use anyhow::Context;
 use config::Config;
@@ -47,6 +51,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(config, db, started)?;
     state.set_snapshot(store::providers::load_snapshot(state.db(), state.config()).await?);
     state.reload_keys().await.context("loading API keys")?;
+    state.combos().set(
+        store::combos::load_set(state.db())
+            .await
+            .context("loading combos")?,
+    );
+    state
+        .accounts()
+        .set_settings(http::system::routing::load(state.db()).await);
+    state
+        .resilience()
+        .set_settings(http::system::resilience::load(state.db()).await);
+    state.usage().load(state.db()).await?;
+    state.usage().start_writer(state.db().clone());
     log_client_api_policy(state.config());
     jobs::spawn(&state);
     let app = http::router(state.clone());
@@ -63,13 +80,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
-    .context("serving")?;
+    .await;
+    // Every response (streams included) has ended: write the queued usage rows, then stop.
+    state.usage().shutdown().await;
+    served.context("serving")?;
     tracing::info!("stopped");
     Ok(())
 }

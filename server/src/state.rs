@@ -1,10 +1,13 @@
 //! Shared server state, cheap to clone.
 
+use crate::accounts::Accounts;
 use crate::auth::api_keys::KeyIndex;
 use crate::auth::lockout::Lockout;
 use crate::config::Config;
+use crate::resilience::Resilience;
 use crate::snapshot::{Snapshot, SnapshotCell};
 use crate::store::sessions::SqliteSessionStore;
+use crate::usage::UsageRecorder;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -21,7 +24,11 @@ struct Inner {
     started: Instant,
     snapshot: SnapshotCell,
     keys: KeyIndex,
+    combos: crate::routing::ComboCell,
+    accounts: Accounts,
+    resilience: Resilience,
     http: reqwest::Client,
+    usage: UsageRecorder,
 }
 
 impl AppState {
@@ -35,7 +42,11 @@ impl AppState {
             started,
             snapshot: SnapshotCell::default(),
             keys: KeyIndex::default(),
+            combos: crate::routing::ComboCell::default(),
+            accounts: Accounts::default(),
+            resilience: Resilience::default(),
             http: http_client()?,
+            usage: UsageRecorder::new(),
         })))
     }
     pub fn config(&self) -> &Config {
@@ -57,6 +68,18 @@ impl AppState {
     pub fn set_snapshot(&self, snapshot: Snapshot) {
         self.0.snapshot.set(snapshot);
     }
+    /// Cooldowns and circuit breakers (Settings → Resilience).
+    pub fn resilience(&self) -> &Resilience {
+        &self.0.resilience
+    }
+    /// How one provider's connections are ordered (Settings → Routing).
+    pub fn accounts(&self) -> &Accounts {
+        &self.0.accounts
+    }
+    /// Active combos and the strategies' runtime state (see `routing`).
+    pub fn combos(&self) -> &crate::routing::ComboCell {
+        &self.0.combos
+    }
     /// API keys by hash (see `auth::api_keys`).
     pub fn keys(&self) -> &KeyIndex {
         &self.0.keys
@@ -66,6 +89,10 @@ impl AppState {
         let index = crate::store::api_keys::load_index(self.db()).await?;
         self.0.keys.set(index);
         Ok(())
+    }
+    /// Usage recording (a non-blocking queue to one writer), prices and budgets.
+    pub fn usage(&self) -> &UsageRecorder {
+        &self.0.usage
     }
     pub fn uptime_secs(&self) -> u64 {
         self.0.started.elapsed().as_secs()

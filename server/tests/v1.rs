@@ -676,3 +676,268 @@ async fn provider_routes_pin_the_provider() {
         .iter()
         .all(|m| m["id"].as_str().unwrap().starts_with("openai/")));
 }
+
+#[tokio::test]
+async fn account_strategy_round_robin_spreads_requests() {
+    let mock = MockUpstream::start().await;
+    let server = Server::start();
+    let base = format!("{}/v1", mock.url());
+    connect(&server, "openai", "first", "sk-first", &base).await;
+    connect(&server, "openai", "second", "sk-second", &base).await;
+    let c = client();
+    login(&c, &server, PASSWORD).await;
+    let bad = c
+        .put(server.url("/api/settings/routing"))
+        .json(&json!({ "accountStrategy": "fastest" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let ok: Value = c
+        .put(server.url("/api/settings/routing"))
+        .json(&json!({ "accountStrategy": "round-robin", "stickyLimit": 2 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ok["accountStrategy"], "round-robin");
+    let http = reqwest::Client::new();
+    for _ in 0..6 {
+        let resp = http
+            .post(server.url("/v1/chat/completions"))
+            .json(&json!({ "model": "openai/gpt-test", "messages": [{ "role": "user", "content": "x" }] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let keys: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|r| {
+            r.header("authorization")
+                .unwrap()
+                .trim_start_matches("Bearer sk-")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        ["first", "first", "second", "second", "first", "first"]
+    );
+    let settings: Value = c
+        .get(server.url("/api/settings/routing"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(settings["stickyLimit"], 2);
+}
+
+#[tokio::test]
+async fn a_combo_name_works_as_a_model_and_falls_back_across_providers() {
+    let mock = MockUpstream::start().await;
+    let server = Server::start();
+    let base = format!("{}/v1", mock.url());
+    connect(&server, "openai", "oa", "sk-oa", &base).await;
+    connect(&server, "anthropic", "an", "sk-an", &base).await;
+    let c = client();
+    login(&c, &server, PASSWORD).await;
+    let resp = c
+        .post(server.url("/api/combos"))
+        .json(&json!({ "name": "premium coding", "strategy": "priority",
+            "models": [{ "model": "openai/gpt-primary" }, { "model": "anthropic/claude-backup" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let models: Value = reqwest::get(server.url("/v1/models"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        models["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "premium coding"),
+        "{models}"
+    );
+
+    mock.push(Scenario::rate_limited(30).for_model("gpt-primary"));
+    let resp = reqwest::Client::new()
+        .post(server.url("/v1/chat/completions"))
+        .json(&json!({ "model": "premium coding", "messages": [{ "role": "user", "content": "fallback please" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["x-omniroute-provider"], "anthropic");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["choices"][0]["message"]["content"],
+        "mock: fallback please"
+    );
+    assert_eq!(
+        body["model"], "premium coding",
+        "the client sees the name it asked for"
+    );
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/v1/chat/completions", "/v1/messages"]);
+
+    // The rate-limited account now rests (30 s, from Retry-After): the next request goes
+    // straight to the backup without calling the limited account again.
+    let resp = reqwest::Client::new()
+        .post(server.url("/v1/chat/completions"))
+        .json(&json!({ "model": "premium coding", "messages": [{ "role": "user", "content": "again" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(mock.requests().len(), 3);
+    assert_eq!(mock.last_request().unwrap().path, "/v1/messages");
+}
+
+#[tokio::test]
+async fn a_resting_account_answers_429_with_its_recovery_time() {
+    let (server, mock) = setup("openai", "/v1").await;
+    mock.push(Scenario::rate_limited(40));
+    let http = reqwest::Client::new();
+    let chat =
+        json!({ "model": "openai/gpt-test", "messages": [{ "role": "user", "content": "x" }] });
+    let first = http
+        .post(server.url("/v1/chat/completions"))
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::TOO_MANY_REQUESTS);
+    let second = http
+        .post(server.url("/v1/chat/completions"))
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = second.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((35..=40).contains(&retry), "{retry}");
+    let v: Value = second.json().await.unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cooling down"),
+        "{v}"
+    );
+    assert_eq!(
+        mock.requests().len(),
+        1,
+        "the resting account was not called again"
+    );
+
+    let c = client();
+    login(&c, &server, PASSWORD).await;
+    let state: Value = c
+        .get(server.url("/api/resilience"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        state["state"]["cooldowns"].as_array().unwrap().len(),
+        1,
+        "{state}"
+    );
+    c.post(server.url("/api/resilience/reset"))
+        .send()
+        .await
+        .unwrap();
+    let ok = http
+        .post(server.url("/v1/chat/completions"))
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_circuit_breaker_opens_on_provider_faults_only() {
+    let (server, mock) = setup("openai", "/v1").await;
+    let c = client();
+    login(&c, &server, PASSWORD).await;
+    let resp = c
+        .put(server.url("/api/settings/resilience"))
+        .json(&json!({ "breakerThreshold": 3, "breakerResetSecs": 120 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let http = reqwest::Client::new();
+    let chat =
+        json!({ "model": "openai/gpt-test", "messages": [{ "role": "user", "content": "x" }] });
+    for _ in 0..3 {
+        mock.push(Scenario::status(503));
+        let r = http
+            .post(server.url("/v1/chat/completions"))
+            .json(&chat)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let calls = mock.requests().len();
+    let r = http
+        .post(server.url("/v1/chat/completions"))
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().get("retry-after").is_some());
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("circuit breaker"),
+        "{v}"
+    );
+    assert_eq!(
+        mock.requests().len(),
+        calls,
+        "an open breaker does not call the provider"
+    );
+    let state: Value = c
+        .get(server.url("/api/resilience"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["state"]["breakers"][0]["state"], "OPEN", "{state}");
+    c.post(server.url("/api/resilience/reset"))
+        .send()
+        .await
+        .unwrap();
+    let r = http
+        .post(server.url("/v1/chat/completions"))
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}

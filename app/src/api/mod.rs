@@ -3,12 +3,24 @@
 
 pub mod add_connection;
 pub mod add_node;
+pub mod apply_cli_config;
 pub mod change_password;
+pub mod chat_test;
+pub mod cli_setup;
 pub mod connection_models;
+pub mod create_api_key;
+pub mod delete_api_key;
 pub mod delete_connection;
 pub mod delete_node;
+pub mod endpoints_info;
+pub mod list_api_keys;
 pub mod list_providers;
+pub mod preview_cli_config;
 pub mod provider_choices;
+pub mod regenerate_api_key;
+pub mod reveal_api_key;
+pub mod revoke_api_key;
+pub mod set_api_key_enabled;
 pub mod set_connection_enabled;
 pub mod system_status;
 pub mod test_connection;

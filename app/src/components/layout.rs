@@ -23,6 +23,21 @@ const NAV: &[NavItem] = &[
         icon: "M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01",
     },
     NavItem {
+        href: "/dashboard/api-manager",
+        label: "API Manager",
+        icon: "M8 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM12 12h9M18 12v3M21 12v3",
+    },
+    NavItem {
+        href: "/dashboard/endpoints",
+        label: "Endpoints",
+        icon: "M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1",
+    },
+    NavItem {
+        href: "/dashboard/cli-tools",
+        label: "CLI Tools",
+        icon: "M4 17l6-6-6-6M12 19h8",
+    },
+    NavItem {
         href: "/dashboard/translator",
         label: "Translator",
         icon: "M4 7h11l-3-3M20 17H9l3 3",

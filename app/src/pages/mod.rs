@@ -1,3 +1,6 @@
+pub mod api_manager;
+pub mod cli_tools;
+pub mod endpoints;
 pub mod health;
 pub mod login;
 pub mod not_found;

@@ -3,9 +3,13 @@
 //! offers small typed stores on top.
 
 pub mod api_keys;
+pub mod budgets;
+pub mod combos;
 pub mod kv;
+pub mod pricing;
 pub mod providers;
 pub mod sessions;
+pub mod usage;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

@@ -1,8 +1,9 @@
-//! Translator: the Playground. Pick the client's format (source) and the provider's (target),
+//! Translator: the Playground and the Chat Tester (`chat_tester`). Pick the client's format (source) and the provider's (target),
 //! paste a body, and see what the gateway makes of it: a request goes source → target; a
 //! complete response or a stream comes back target → source, as the proxy returns a
 //! provider's answer to the client.
 
+pub mod chat_tester;
 pub mod examples;
 
 use crate::api::error_text;
@@ -238,6 +239,7 @@ pub fn TranslatorPage() -> impl IntoView {
                 </div>
             </form>
         </section>
+        {view! { <chat_tester::ChatTester/> }.into_any()}
     }
 }
 

@@ -3,7 +3,13 @@
 //!
 //! - `providers`: connections and custom nodes (over the management API's functions).
 //! - `translator`: the Translator Playground (over the `gateway` engine).
+//! - `keys`: the API Manager (over the management API's `/api/keys` handlers).
+//! - `endpoints`: the base URL, the key policy and the model list for Endpoints and CLI Tools.
+//! - `cli_config`: CLI Tools → Apply (merging into and writing the tools' config files).
 
+mod cli_config;
+mod endpoints;
+mod keys;
 mod providers;
 mod translator;
 
@@ -12,8 +18,15 @@ use crate::auth;
 use crate::state::AppState;
 use app::api::add_connection::NewConnectionInput;
 use app::api::add_node::NewNodeInput;
+use app::api::apply_cli_config::CliApplied;
+use app::api::chat_test::{ChatTestInput, ChatTestOutput};
+use app::api::cli_setup::CliSetup;
 use app::api::connection_models::UpstreamModelInfo;
+use app::api::create_api_key::{IssuedKey, NewApiKeyInput};
+use app::api::endpoints_info::EndpointsInfo;
+use app::api::list_api_keys::ApiKeysOverview;
 use app::api::list_providers::{ConnectionInfo, NodeInfo, ProvidersOverview};
+use app::api::preview_cli_config::{CliConfigInput, CliPreview};
 use app::api::provider_choices::ProviderChoice;
 use app::api::system_status::SystemStatus;
 use app::api::test_connection::ConnectionTest;
@@ -35,7 +48,8 @@ pub fn leptos_options() -> LeptosOptions {
 pub fn routes(state: AppState) -> Router {
     let options = leptos_options();
     let routes = generate_route_list(app::App);
-    let backend = Backend(Arc::new(DashboardService { state }));
+    let manage = super::manage::routes(state.clone());
+    let backend = Backend(Arc::new(DashboardService { state, manage }));
     let context = {
         let backend = backend.clone();
         move || provide_context(backend.clone())
@@ -64,6 +78,9 @@ pub fn routes(state: AppState) -> Router {
 
 struct DashboardService {
     state: AppState,
+    /// The management API's routes, called in-process for key changes (no auth layer: the
+    /// server functions are behind the dashboard login already).
+    manage: Router,
 }
 
 #[async_trait::async_trait]
@@ -149,6 +166,87 @@ impl DashboardBackend for DashboardService {
     async fn translate(&self, input: TranslateInput) -> Result<TranslateOutput, String> {
         // CPU-bound on bodies up to 512 KiB: off the async workers.
         tokio::task::spawn_blocking(move || translator::translate(&input))
+            .await
+            .map_err(|e| internal(&anyhow::anyhow!(e)))?
+    }
+
+    async fn chat_test(&self, input: ChatTestInput) -> Result<ChatTestOutput, String> {
+        translator::chat_test(self.state.clone(), input).await
+    }
+
+    async fn list_api_keys(&self) -> Result<ApiKeysOverview, String> {
+        keys::list(&self.state).await
+    }
+
+    async fn create_api_key(&self, input: NewApiKeyInput) -> Result<IssuedKey, String> {
+        keys::create(&self.manage, input).await
+    }
+
+    async fn set_api_key_enabled(&self, id: String, enabled: bool) -> Result<(), String> {
+        keys::set_enabled(&self.manage, &id, enabled).await
+    }
+
+    async fn revoke_api_key(&self, id: String) -> Result<(), String> {
+        keys::revoke(&self.manage, &id).await
+    }
+
+    async fn regenerate_api_key(&self, id: String) -> Result<IssuedKey, String> {
+        keys::regenerate(&self.manage, &id).await
+    }
+
+    async fn delete_api_key(&self, id: String) -> Result<(), String> {
+        keys::delete(&self.manage, &id).await
+    }
+
+    async fn reveal_api_key(&self, id: String) -> Result<String, String> {
+        keys::reveal(&self.manage, &id).await
+    }
+
+    async fn endpoints_info(&self) -> Result<EndpointsInfo, String> {
+        let (key_required, key_policy) = endpoints::key_policy(self.state.config());
+        Ok(EndpointsInfo {
+            base_url: endpoints::base_url(&self.state).await,
+            key_required,
+            key_policy,
+            keys: keys::briefs(&self.state).await?,
+        })
+    }
+
+    async fn cli_setup(&self) -> Result<CliSetup, String> {
+        let apply = match endpoints::check_local().await {
+            Ok(()) => cli_config::cli_home().map(|home| home.display().to_string()),
+            Err(refusal) => Err(refusal),
+        };
+        Ok(CliSetup {
+            base_url: endpoints::base_url(&self.state).await,
+            models: endpoints::model_ids(&self.state).await?,
+            keys: keys::briefs(&self.state).await?,
+            key_required: self.state.config().api_key_required(),
+            apply,
+        })
+    }
+
+    async fn preview_cli_config(&self, input: CliConfigInput) -> Result<CliPreview, String> {
+        endpoints::check_local().await?;
+        let home = cli_config::cli_home()?;
+        let base = endpoints::base_url(&self.state).await;
+        tokio::task::spawn_blocking(move || cli_config::preview(&home, &base, &input))
+            .await
+            .map_err(|e| internal(&anyhow::anyhow!(e)))?
+    }
+
+    async fn apply_cli_config(
+        &self,
+        input: CliConfigInput,
+        expected_old: String,
+    ) -> Result<CliApplied, String> {
+        endpoints::check_local().await?;
+        let home = cli_config::cli_home()?;
+        let base = endpoints::base_url(&self.state).await;
+        // One apply at a time: two tabs must not interleave backup and rename.
+        static APPLYING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _guard = APPLYING.lock().await;
+        tokio::task::spawn_blocking(move || cli_config::apply(&home, &base, &input, &expected_old))
             .await
             .map_err(|e| internal(&anyhow::anyhow!(e)))?
     }

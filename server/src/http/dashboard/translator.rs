@@ -1,7 +1,11 @@
 //! The Translator Playground's backend: runs the `gateway` engine on a pasted body, exactly
 //! as the proxy does: requests client → provider, responses and streams provider → client.
 
+use crate::http::v1::Caller;
+use crate::state::AppState;
+use app::api::chat_test::{ChatTestAttempt, ChatTestInput, ChatTestOutput};
 use app::api::translate::{TranslateInput, TranslateOutput};
+use axum::body::Bytes;
 use gateway::{translate_request, translate_response, Format, StreamTranslator, TranslateOptions};
 use serde_json::Value;
 
@@ -86,6 +90,63 @@ pub(super) fn translate(input: &TranslateInput) -> Result<TranslateOutput, Strin
             "Unknown mode {other:?}: request, response or stream."
         )),
     }
+}
+
+/// The Chat Tester: the request goes through the real proxy (resolution, connections,
+/// translation, the upstream call, translation back) with a trace attached. Streaming is
+/// turned off so every step can be shown whole.
+pub async fn chat_test(state: AppState, input: ChatTestInput) -> Result<ChatTestOutput, String> {
+    use crate::http::v1::proxy::{self, Ingress};
+    use crate::http::v1::trace::{clip, Trace};
+    let format: Format = input
+        .format
+        .parse()
+        .map_err(|_| format!("unknown format {:?}", input.format))?;
+    let mut body = input.body.clone().into_bytes();
+    if format != Format::Gemini {
+        body = gateway::json_scan::set_top_level(&body, "stream", "false")
+            .map_err(|e| format!("The request is not valid JSON: {e}"))?;
+        if !input.model.trim().is_empty() {
+            let quoted = serde_json::to_string(input.model.trim()).unwrap_or_default();
+            body = gateway::json_scan::set_top_level(&body, "model", &quoted)
+                .map_err(|e| format!("The request is not valid JSON: {e}"))?;
+        }
+    } else if input.model.trim().is_empty() {
+        return Err("Gemini requests name their model in the URL: fill in the model.".into());
+    }
+    let client_request = pretty(&body);
+    let trace = std::sync::Arc::new(std::sync::Mutex::new(Trace::default()));
+    let mut ingress = Ingress::new(format, Bytes::from(body), Caller(None));
+    ingress.trace = Some(trace.clone());
+    if format == Format::Gemini {
+        ingress.model_from_path = Some(input.model.trim().to_string());
+    }
+    let response = proxy::handle(state, ingress, axum::http::HeaderMap::new()).await;
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .map_err(|e| format!("reading the answer failed: {e}"))?;
+    let attempts = trace
+        .lock()
+        .map(|t| t.attempts.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| ChatTestAttempt {
+            provider: a.provider,
+            upstream_format: a.upstream_format,
+            url: a.url,
+            translated_request: pretty(a.translated_request.as_bytes()),
+            status: a.status,
+            upstream_response: pretty(a.upstream_response.as_bytes()),
+            error: a.error,
+        })
+        .collect();
+    Ok(ChatTestOutput {
+        client_request,
+        attempts,
+        status,
+        client_response: pretty(&clip(&bytes).into_bytes()),
+    })
 }
 
 #[cfg(test)]

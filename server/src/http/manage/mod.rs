@@ -7,15 +7,21 @@
 //! - `body`: reading JSON bodies field by field, so a bad field gets a 400 naming it.
 //! - `keys`: `/api/keys[/{id}[/revoke|/regenerate|/reveal]]` (API keys and scopes).
 //! - `upstream`: the calls to a provider made on behalf of the dashboard (test, model list).
+//! - `usage`, `pricing`, `budgets`: `/api/usage/{summary,history,logs[/{id}],budget}` and
+//!   `/api/pricing` (see `crate::usage`).
 //!
 //! Every change rebuilds the routing snapshot before the response is sent.
 
 pub(crate) mod body;
+mod budgets;
+pub(crate) mod combos;
 mod keys;
 mod models;
 pub(crate) mod nodes;
+mod pricing;
 pub(crate) mod providers;
 pub(crate) mod upstream;
+mod usage;
 
 use super::error::ApiError;
 use crate::snapshot::Snapshot;
@@ -76,6 +82,36 @@ pub fn routes(state: AppState) -> Router {
         .route(
             "/api/keys/{id}/reveal",
             get(keys::reveal).post(keys::reveal),
+        )
+        .route(
+            "/api/pricing",
+            get(pricing::list)
+                .put(pricing::upsert)
+                .patch(pricing::upsert)
+                .delete(pricing::delete),
+        )
+        .route("/api/usage/summary", get(usage::summary))
+        .route("/api/usage/history", get(usage::history))
+        .route("/api/usage/logs", get(usage::logs))
+        .route("/api/usage/logs/{id}", get(usage::log_detail))
+        .route(
+            "/api/usage/budget",
+            get(budgets::list)
+                .post(budgets::set)
+                .delete(budgets::delete),
+        )
+        .route("/api/combos", get(combos::list).post(combos::create))
+        .route("/api/combos/reorder", post(combos::reorder))
+        .route(
+            "/api/combos/{id}",
+            get(combos::get_one)
+                .put(combos::update)
+                .patch(combos::update)
+                .delete(combos::delete),
+        )
+        .route(
+            "/api/combos/{id}/plan",
+            get(combos::plan_preview).post(combos::plan_request),
         )
         .with_state(state)
 }

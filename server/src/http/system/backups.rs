@@ -401,6 +401,7 @@ pub async fn import(
         .map_err(ApiError::Internal)?;
     system.app.set_snapshot(snapshot);
     system.app.reload_keys().await.map_err(internal)?;
+    crate::http::manage::combos::reload(&system.app).await?;
     tracing::info!(
         "database imported ({} tables); backup before import: {:?}",
         copied.len(),

@@ -1,8 +1,10 @@
 //! Server-wide settings and operations under `/api`: IP access control (enforced on every
-//! request) and database export / import.
+//! request), the account strategy (Settings → Routing), and database export / import.
 
 pub mod backups;
 pub mod ip_access;
+pub mod resilience;
+pub mod routing;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -32,6 +34,20 @@ pub fn routes(system: SystemState) -> Router {
             get(ip_access::get_settings)
                 .put(ip_access::put_settings)
                 .patch(ip_access::put_settings),
+        )
+        .route(
+            "/api/settings/routing",
+            get(routing::get_settings)
+                .put(routing::put_settings)
+                .patch(routing::put_settings),
+        )
+        .route("/api/resilience", get(resilience::state))
+        .route("/api/resilience/reset", post(resilience::reset))
+        .route(
+            "/api/settings/resilience",
+            get(resilience::get_settings)
+                .put(resilience::put_settings)
+                .patch(resilience::put_settings),
         )
         .route("/api/db-backups/export", get(backups::export))
         .route("/api/db-backups/exportAll", get(backups::export_all))

@@ -7,6 +7,7 @@ use super::error::V1Error;
 use super::proxy::{is_retryable, retry_after_secs, without_url};
 use crate::snapshot::Connection;
 use crate::state::AppState;
+use crate::usage::{self, Recording, UsageEvent};
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
@@ -55,12 +56,28 @@ pub async fn handle(
             }
         }
     };
+    let base = UsageEvent::new(
+        usage::new_request_id(),
+        endpoint_name(endpoint),
+        Format::OpenAiChat.as_str(),
+        &requested,
+        caller.0.as_ref(),
+    );
     if let Some(key) = &caller.0 {
         if !key.allows_model(&requested) {
             return err(
                 403,
                 &format!("this API key may not use model {requested:?}"),
             );
+        }
+        let now = usage::now_ms();
+        if let Err(over) = state.usage().budgets().check(&key.id, now) {
+            let error = super::proxy::over_budget(Format::OpenAiChat, &over, now);
+            let mut event = base.clone();
+            event.status = 429;
+            event.error = Some(error.message.clone());
+            state.usage().record(event);
+            return error.into_response_for();
         }
     }
     let snapshot = state.snapshot();
@@ -76,7 +93,10 @@ pub async fn handle(
     };
     let mut attempts: Vec<(&ResolvedModel<'_>, Option<&Connection>)> = Vec::new();
     for candidate in &candidates {
-        let connections = snapshot.connections_for(candidate.target.id());
+        let connections = state.accounts().order(
+            candidate.target.id(),
+            snapshot.connections_for(candidate.target.id()),
+        );
         if connections.is_empty() && candidate.target.auth() == AuthStyle::None {
             attempts.push((candidate, None));
         }
@@ -92,11 +112,23 @@ pub async fn handle(
     let mut failures: Vec<String> = Vec::new();
     let mut last_status = 502;
     let mut last_retry = None;
-    for (candidate, connection) in attempts {
+    for (index, (candidate, connection)) in attempts.into_iter().enumerate() {
         let who = match connection {
             Some(c) => format!("{} connection {:?}", candidate.target.id(), c.name),
             None => candidate.target.id().to_string(),
         };
+        // Records the attempt when it ends, or as 499 if the client leaves while it runs.
+        let mut recording = Recording::new(
+            state.usage(),
+            base.for_attempt(
+                index as u32 + 1,
+                candidate.target.id(),
+                &candidate.model,
+                connection.map(|c| c.id.as_str()),
+                Some(Format::OpenAiChat.as_str()),
+            ),
+            std::time::Instant::now(),
+        );
         let key = connection.and_then(|c| c.api_key.as_deref());
         let mut call =
             UpstreamCall::chat(candidate.target, &candidate.model, key, false).endpoint(endpoint);
@@ -107,6 +139,7 @@ pub async fn handle(
             Ok(u) => u,
             Err(e) => {
                 failures.push(format!("{who}: {e}"));
+                recording.finish(502, failures.last().cloned());
                 continue;
             }
         };
@@ -115,13 +148,21 @@ pub async fn handle(
                 let quoted = serde_json::to_string(&candidate.model).unwrap_or_default();
                 match gateway::json_scan::set_top_level(bytes, "model", &quoted) {
                     Ok(b) => (Bytes::from(b), "application/json".to_string()),
-                    Err(e) => return err(400, &format!("the request body is not valid JSON: {e}")),
+                    Err(e) => {
+                        let message = format!("the request body is not valid JSON: {e}");
+                        recording.finish(400, Some(message.clone()));
+                        return err(400, &message);
+                    }
                 }
             }
             MediaBody::Multipart(bytes, ct) => {
                 match replace_multipart_field(bytes, ct, "model", &candidate.model) {
                     Some(b) => (Bytes::from(b), ct.clone()),
-                    None => return err(400, "the multipart body could not be read"),
+                    None => {
+                        let message = "the multipart body could not be read";
+                        recording.finish(400, Some(message.to_string()));
+                        return err(400, message);
+                    }
                 }
             }
         };
@@ -136,10 +177,12 @@ pub async fn handle(
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 failures.push(format!("{who}: {}", without_url(&e)));
+                recording.finish(502, failures.last().cloned());
                 continue;
             }
             Err(_) => {
                 failures.push(format!("{who}: no response within {} s", TIMEOUT.as_secs()));
+                recording.finish(504, failures.last().cloned());
                 continue;
             }
         };
@@ -148,6 +191,7 @@ pub async fn handle(
             let retry_after = retry_after_secs(response.headers());
             let body = response.bytes().await.unwrap_or_default();
             let message = gateway::upstream_error_message(&body);
+            recording.finish(status, Some(format!("{who}: {status} {message}")));
             if is_retryable(status) {
                 failures.push(format!("{who}: {status} {message}"));
                 last_status = if status == 429 { 429 } else { 502 };
@@ -176,6 +220,9 @@ pub async fn handle(
         if let Ok(v) = candidate.target.id().parse() {
             out.headers_mut().insert("x-omniroute-provider", v);
         }
+        // The body is forwarded unchanged, so its token counts are not read: the row has no
+        // tokens and an unknown cost. Latency is the time to the upstream's headers.
+        recording.finish(200, None);
         return out;
     }
     V1Error::new(
@@ -188,6 +235,18 @@ pub async fn handle(
     )
     .retry_after(last_retry)
     .into_response_for()
+}
+
+/// What usage rows call a media endpoint.
+fn endpoint_name(endpoint: Endpoint) -> &'static str {
+    match endpoint {
+        Endpoint::Embeddings => "embeddings",
+        Endpoint::Images => "images",
+        Endpoint::AudioSpeech => "speech",
+        Endpoint::AudioTranscriptions => "transcriptions",
+        Endpoint::Chat => "chat",
+        Endpoint::Models => "models",
+    }
 }
 
 fn boundary(content_type: &str) -> Option<String> {

@@ -17,6 +17,7 @@ pub mod media;
 pub mod models;
 pub mod pinned;
 pub mod proxy;
+pub mod trace;
 
 use crate::auth::api_keys::{self, presented_key, KeyInfo};
 use crate::state::AppState;

@@ -67,9 +67,21 @@ fn openai_model(id: &str, owner: &str) -> Value {
     json!({ "id": id, "object": "model", "created": 0, "owned_by": owner })
 }
 
+/// The combos, usable as models by name.
+fn combo_names(state: &AppState) -> Vec<(String, String)> {
+    state
+        .combos()
+        .get()
+        .iter()
+        .map(|c| (c.name.clone(), "combo".to_string()))
+        .collect()
+}
+
 pub async fn list_openai(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
-    let data: Vec<Value> = available(&snapshot)
+    let mut models = combo_names(&state);
+    models.extend(available(&snapshot));
+    let data: Vec<Value> = models
         .iter()
         .map(|(id, owner)| openai_model(id, owner))
         .collect();
@@ -78,7 +90,9 @@ pub async fn list_openai(State(state): State<AppState>) -> Response {
 
 pub async fn get_openai(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let snapshot = state.snapshot();
-    match available(&snapshot).into_iter().find(|(m, _)| *m == id) {
+    let mut models = combo_names(&state);
+    models.extend(available(&snapshot));
+    match models.into_iter().find(|(m, _)| *m == id) {
         Some((id, owner)) => Json(openai_model(&id, &owner)).into_response(),
         None => V1Error::new(
             Format::OpenAiChat,

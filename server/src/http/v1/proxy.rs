@@ -8,8 +8,11 @@
 //! is returned as the upstream said it, in the client's dialect.
 
 use super::error::V1Error;
+use crate::resilience::Outcome;
+use crate::routing::{PlannedTarget, RegistryFacts};
 use crate::snapshot::Connection;
 use crate::state::AppState;
+use crate::usage::{self, Recording, UsageEvent};
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -37,11 +40,15 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(600);
 pub struct Ingress {
     pub format: Format,
     pub caller: super::Caller,
+    /// A record of each step, for the Chat Tester; None on real client requests.
+    pub trace: Option<super::trace::SharedTrace>,
     pub body: Bytes,
     /// Gemini puts the model in the path.
     pub model_from_path: Option<String>,
     /// Gemini puts the stream flag in the path.
     pub gemini_stream: bool,
+    /// What usage rows call the endpoint (`chat`, `messages`, `completions`, ...).
+    pub endpoint: &'static str,
 }
 
 impl Ingress {
@@ -49,9 +56,16 @@ impl Ingress {
         Self {
             format,
             caller,
+            trace: None,
             body,
             model_from_path: None,
             gemini_stream: false,
+            endpoint: match format {
+                Format::OpenAiChat => "chat",
+                Format::Anthropic => "messages",
+                Format::Gemini => "gemini",
+                Format::Responses => "responses",
+            },
         }
     }
 }
@@ -102,6 +116,57 @@ enum AttemptError {
     Final(Response),
 }
 
+/// The sticky-session key: `X-Session-Id` or `x_session_id` (nginx drops underscores unless
+/// told otherwise, so both are read).
+fn session_key(headers: &HeaderMap) -> Option<String> {
+    ["x-session-id", "x_session_id"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 256)
+        .map(str::to_string)
+}
+
+/// Records a request refused before any attempt and answers it.
+fn refuse(state: &AppState, base: &UsageEvent, error: V1Error) -> Response {
+    let mut event = base.clone();
+    event.status = error.status;
+    event.success = false;
+    event.error = Some(error.message.clone());
+    state.usage().record(event);
+    error.into_response_for()
+}
+
+/// USD for messages: `$1.50`, or more digits when cents are not enough.
+pub(super) fn usd(v: f64) -> String {
+    let short = format!("{v:.2}");
+    if short.parse::<f64>().ok() == Some(v) {
+        format!("${short}")
+    } else {
+        format!("${v:.4}")
+    }
+}
+
+/// The 429 of a key over its budget, in the caller's dialect, with Retry-After.
+pub(super) fn over_budget(format: Format, over: &usage::budget::Exceeded, now_ms: i64) -> V1Error {
+    let secs = ((over.resets_at_ms - now_ms).max(0) as u64)
+        .div_ceil(1000)
+        .max(1);
+    V1Error::new(
+        format,
+        429,
+        &format!(
+            "this API key has used its {} budget: {} spent of the {} limit. The budget resets at {} (in {secs} s); raise it in Dashboard → Costs → Budget or with POST /api/usage/budget",
+            over.period.as_str(),
+            usd(over.spent),
+            usd(over.limit),
+            usage::iso(over.resets_at_ms.div_euclid(1000)),
+        ),
+    )
+    .retry_after(Some(secs))
+}
+
 pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Response {
     let format = ingress.format;
     let requested = match &ingress.model_from_path {
@@ -111,65 +176,188 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
             Err(e) => return e.into_response_for(),
         },
     };
+    let base = UsageEvent::new(
+        usage::new_request_id(),
+        ingress.endpoint,
+        format.as_str(),
+        &requested,
+        ingress.caller.0.as_ref(),
+    );
     if let Some(key) = &ingress.caller.0 {
         if !key.allows_model(&requested) {
-            return V1Error::new(
-                format,
-                403,
-                &format!("this API key may not use model {requested:?}"),
-            )
-            .into_response_for();
+            return refuse(
+                &state,
+                &base,
+                V1Error::new(
+                    format,
+                    403,
+                    &format!("this API key may not use model {requested:?}"),
+                ),
+            );
+        }
+        let now = usage::now_ms();
+        if let Err(over) = state.usage().budgets().check(&key.id, now) {
+            return refuse(&state, &base, over_budget(format, &over, now));
         }
     }
     let snapshot = state.snapshot();
     let registry = Registry::builtin();
-    let candidates = match parse_model_string(registry, &snapshot.nodes, &requested) {
-        Ok(Resolution::Exact(r)) => vec![r],
-        Ok(Resolution::Candidates(v)) => v,
-        Err(e) => {
-            let status = match e {
-                ResolveError::UnknownModel(_) | ResolveError::UnknownPrefix { .. } => 404,
-                _ => 400,
-            };
-            return V1Error::new(
-                format,
-                status,
-                &format!("{e}. GET /v1/models lists the models of your connections"),
-            )
-            .into_response_for();
+    let session = session_key(&headers);
+    let mut base = base;
+
+    // A combo name expands into the ordered targets its strategy picks; anything else is one
+    // model string.
+    let combos = state.combos();
+    let planned: Vec<PlannedTarget> = if combos.get().contains(&requested) {
+        base.combo = Some(requested.clone());
+        let facts = RegistryFacts::new(&snapshot.nodes);
+        match combos.plan(&requested, session.as_deref(), &facts) {
+            Ok(targets) => targets,
+            Err(e) => {
+                return refuse(
+                    &state,
+                    &base,
+                    V1Error::new(
+                        format,
+                        400,
+                        &format!("combo {requested:?} cannot be routed: {e}"),
+                    ),
+                )
+            }
         }
+    } else {
+        Vec::new()
+    };
+    let is_combo = base.combo.is_some();
+    let steps: Vec<(String, Option<String>, Option<usize>)> = if is_combo {
+        planned
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.model.clone(), t.connection_id.clone(), Some(i)))
+            .collect()
+    } else {
+        vec![(requested.clone(), None, None)]
     };
 
-    let mut attempts: Vec<(&ResolvedModel<'_>, Option<&Connection>)> = Vec::new();
-    for candidate in &candidates {
-        let connections = snapshot.connections_for(candidate.target.id());
-        if connections.is_empty() {
-            if candidate.target.auth() == AuthStyle::None {
-                attempts.push((candidate, None)); // local servers need no account
+    let mut candidates: Vec<(ResolvedModel<'_>, Option<String>, Option<usize>)> = Vec::new();
+    for (model, pinned, step) in &steps {
+        match parse_model_string(registry, &snapshot.nodes, model) {
+            Ok(Resolution::Exact(r)) => candidates.push((r, pinned.clone(), *step)),
+            Ok(Resolution::Candidates(v)) => {
+                candidates.extend(v.into_iter().map(|r| (r, pinned.clone(), *step)))
             }
-        } else {
-            attempts.extend(connections.into_iter().map(|c| (candidate, Some(c))));
+            Err(e) if is_combo => {
+                tracing::warn!("combo {requested}: step {model} cannot be resolved: {e}");
+            }
+            Err(e) => {
+                let status = match e {
+                    ResolveError::UnknownModel(_) | ResolveError::UnknownPrefix { .. } => 404,
+                    _ => 400,
+                };
+                return refuse(
+                    &state,
+                    &base,
+                    V1Error::new(
+                        format,
+                        status,
+                        &format!("{e}. GET /v1/models lists the models of your connections"),
+                    ),
+                );
+            }
+        }
+    }
+
+    // Every (target, account) pair to try, in order; accounts cooling down and providers
+    // whose breaker is open are left out, remembering when the earliest comes back.
+    let resilience = state.resilience();
+    let now = Instant::now();
+    let mut resting: Option<(Duration, String)> = None;
+    let mut note_rest = |wait: Duration, why: String| {
+        if resting.as_ref().is_none_or(|(w, _)| wait < *w) {
+            resting = Some((wait, why));
+        }
+    };
+    let mut attempts: Vec<(&ResolvedModel<'_>, Option<&Connection>, Option<usize>)> = Vec::new();
+    for (candidate, pinned, step) in &candidates {
+        let provider = candidate.target.id();
+        if let Err(wait) = resilience.breaker_allows(provider) {
+            note_rest(wait, format!("the circuit breaker of {provider} is open"));
+            continue;
+        }
+        let mut connections = state
+            .accounts()
+            .order(provider, snapshot.connections_for(provider));
+        if let Some(id) = pinned {
+            connections.retain(|c| &c.id == id);
+        }
+        if connections.is_empty() {
+            if candidate.target.auth() == AuthStyle::None && pinned.is_none() {
+                attempts.push((candidate, None, *step)); // local servers need no account
+            }
+            continue;
+        }
+        for connection in connections {
+            match resilience.cooling_until(&connection.id) {
+                Some(until) => note_rest(
+                    until.saturating_duration_since(now),
+                    format!(
+                        "{provider} connection {:?} is cooling down",
+                        connection.name
+                    ),
+                ),
+                None => attempts.push((candidate, Some(connection), *step)),
+            }
         }
     }
     if attempts.is_empty() {
+        if let Some((wait, why)) = resting {
+            let secs = wait.as_secs().max(1);
+            return refuse(
+                &state,
+                &base,
+                V1Error::new(
+                    format,
+                    if why.contains("breaker") { 503 } else { 429 },
+                    &format!("every target for {requested:?} is resting: {why}; the earliest recovers in {secs} s"),
+                )
+                .retry_after(Some(secs)),
+            );
+        }
         let names: Vec<String> = candidates
             .iter()
-            .map(|c| format!("{} ({})", c.target.name(), c.target.id()))
+            .map(|(c, _, _)| format!("{} ({})", c.target.name(), c.target.id()))
             .collect();
-        return V1Error::new(
-            format,
-            400,
-            &format!(
+        let message = if names.is_empty() {
+            format!("combo {requested:?} has no step that resolves to a known provider")
+        } else {
+            format!(
                 "model {requested:?} is served by {}, which has no enabled connection; add an API key in Dashboard → Providers or with POST /api/providers",
                 names.join(" or ")
-            ),
-        )
-        .into_response_for();
+            )
+        };
+        return refuse(&state, &base, V1Error::new(format, 400, &message));
     }
 
     let mut failures = Vec::new();
     let total = attempts.len();
-    for (index, (candidate, connection)) in attempts.into_iter().enumerate() {
+    for (index, (candidate, connection, step)) in attempts.into_iter().enumerate() {
+        let target = step.and_then(|i| planned.get(i));
+        let _combo_flight = target.map(|t| combos.runtime().begin(&t.model));
+        let attempt_started = Instant::now();
+        // Records the attempt when it ends, or as 499 if the client leaves while it runs.
+        let mut recording = Recording::new(
+            state.usage(),
+            base.for_attempt(
+                index as u32 + 1,
+                candidate.target.id(),
+                &candidate.model,
+                connection.map(|c| c.id.as_str()),
+                Some(format_of(candidate.target.format()).as_str()),
+            ),
+            Instant::now(),
+        );
+        // Counts as the account's failure unless marked as a success below.
+        let flight = connection.map(|c| state.accounts().start(&c.id));
         match attempt(
             &state,
             &ingress,
@@ -178,12 +366,50 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
             candidate,
             connection,
             index + 1,
+            &mut recording,
         )
         .await
         {
-            Ok(response) => return response,
-            Err(AttemptError::Final(response)) => return response,
+            // A client error is the request's fault, not the account's.
+            Ok(response) | Err(AttemptError::Final(response)) => {
+                if let Some(flight) = flight {
+                    flight.succeeded();
+                }
+                let ok = response.status().is_success();
+                let outcome = if ok {
+                    Outcome::Success
+                } else {
+                    Outcome::ClientError
+                };
+                resilience.record(
+                    candidate.target.id(),
+                    connection.map(|c| c.id.as_str()),
+                    outcome,
+                    None,
+                );
+                if let Some(t) = target {
+                    let ms = attempt_started.elapsed().as_millis() as u64;
+                    combos
+                        .runtime()
+                        .record_target(t, session.as_deref(), ok, ms);
+                }
+                return response;
+            }
             Err(AttemptError::Retry(failure)) => {
+                resilience.record(
+                    candidate.target.id(),
+                    connection.map(|c| c.id.as_str()),
+                    Outcome::from_status(failure.status),
+                    failure.retry_after.map(Duration::from_secs),
+                );
+                if let Some(t) = target {
+                    let ms = attempt_started.elapsed().as_millis() as u64;
+                    combos
+                        .runtime()
+                        .record_target(t, session.as_deref(), false, ms);
+                }
+                recording.finish(failure.status.unwrap_or(502), Some(failure.what.clone()));
+                drop(flight);
                 tracing::warn!(
                     "attempt {}/{total} for {requested} failed: {}",
                     index + 1,
@@ -257,6 +483,7 @@ async fn attempt(
     candidate: &ResolvedModel<'_>,
     connection: Option<&Connection>,
     attempt_no: usize,
+    recording: &mut Recording,
 ) -> Result<Response, AttemptError> {
     let format = ingress.format;
     let upstream_format = format_of(candidate.target.format());
@@ -278,10 +505,15 @@ async fn attempt(
         &options,
     )
     .map_err(|e| {
+        recording.finish(e.http_status(), Some(e.to_string()));
         AttemptError::Final(
             V1Error::new(format, e.http_status(), &e.to_string()).into_response_for(),
         )
     })?;
+    if let Some(event) = recording.event_mut() {
+        event.model = Some(translated.model.clone());
+        event.streamed = translated.stream;
+    }
     for warning in &translated.warnings {
         tracing::debug!(
             "translation {} -> {}: {warning}",
@@ -307,6 +539,15 @@ async fn attempt(
             retry_after: None,
         })
     })?;
+    trace_step(ingress, |t| {
+        t.attempts.push(super::trace::TraceAttempt {
+            provider: candidate.target.id().to_string(),
+            upstream_format: upstream_format.as_str().to_string(),
+            url: super::trace::url_without_query(&upstream.url),
+            translated_request: super::trace::clip(&translated.body),
+            ..Default::default()
+        })
+    });
 
     let mut request = state
         .http()
@@ -354,6 +595,12 @@ async fn attempt(
             .and_then(Result::ok)
             .unwrap_or_default();
         let message = gateway::upstream_error_message(&body);
+        trace_step(ingress, |t| {
+            if let Some(a) = t.attempts.last_mut() {
+                a.status = Some(status);
+                a.upstream_response = super::trace::clip(&body);
+            }
+        });
         if is_retryable(status) {
             return Err(AttemptError::Retry(Failure {
                 what: format!("{who}: {status} {message}"),
@@ -361,6 +608,7 @@ async fn attempt(
                 retry_after,
             }));
         }
+        recording.finish(status, Some(format!("{who}: {status} {message}")));
         return Err(AttemptError::Final(
             V1Error::new(
                 format,
@@ -381,7 +629,7 @@ async fn attempt(
         let translator = StreamTranslator::new(upstream_format, format, requested)
             .with_include_usage(translated.client_include_usage)
             .with_signature_store(signatures.clone());
-        stream_response(response, translator, meta, &who, started).await
+        stream_response(response, translator, meta, &who, started, recording).await
     } else {
         let body = match timeout(BODY_TIMEOUT, response.bytes()).await {
             Ok(Ok(b)) => b,
@@ -403,6 +651,12 @@ async fn attempt(
                 }))
             }
         };
+        trace_step(ingress, |t| {
+            if let Some(a) = t.attempts.last_mut() {
+                a.status = Some(status);
+                a.upstream_response = super::trace::clip(&body);
+            }
+        });
         let out = gateway::translate_response(
             upstream_format,
             format,
@@ -417,13 +671,8 @@ async fn attempt(
                 retry_after: None,
             })
         })?;
-        let usage = out.usage;
-        tracing::info!(
-            provider = %meta.provider, model = %meta.model, ms = started.elapsed().as_millis() as u64,
-            input = usage.input, output = usage.output, cache_read = usage.cache_read,
-            cache_write = usage.cache_write, reasoning = usage.reasoning,
-            "request completed"
-        );
+        recording.usage = out.usage;
+        recording.finish(200, None);
         let mut response = Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "application/json")
@@ -436,6 +685,15 @@ async fn attempt(
             meta.attempt,
         );
         Ok(response)
+    }
+}
+
+/// Records a step in the request's trace, when it has one (the dashboard's Chat Tester).
+fn trace_step(ingress: &Ingress, step: impl FnOnce(&mut super::trace::Trace)) {
+    if let Some(trace) = &ingress.trace {
+        if let Ok(mut t) = trace.lock() {
+            step(&mut t);
+        }
     }
 }
 
@@ -474,6 +732,9 @@ struct Live {
     silent: Duration,
     meta: Meta,
     started: Instant,
+    /// Records the usage row when the stream ends or, when the client goes away and axum
+    /// drops the body, on drop (499, with the usage seen so far).
+    record: Recording,
 }
 
 async fn stream_response(
@@ -482,6 +743,7 @@ async fn stream_response(
     meta: Meta,
     who: &str,
     started: Instant,
+    recording: &mut Recording,
 ) -> Result<Response, AttemptError> {
     let retry = |what: String| {
         AttemptError::Retry(Failure {
@@ -521,6 +783,12 @@ async fn stream_response(
             }
         }
     }
+    // The event moves into the body: from now on the stream records it.
+    let mut record = recording.moved();
+    if let Some(event) = record.event_mut() {
+        event.ttft_ms = Some(started.elapsed().as_millis() as u64);
+    }
+    record.usage = translator.usage();
     let live = Live {
         upstream,
         translator,
@@ -529,6 +797,7 @@ async fn stream_response(
         silent: Duration::ZERO,
         meta,
         started,
+        record,
     };
     let provider = live.meta.provider.clone();
     let model = live.meta.model.clone();
@@ -551,7 +820,7 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
         }
     }
     if s.done {
-        log_stream_end(&s, "completed");
+        end_stream(&mut s, 200, None);
         return None;
     }
     loop {
@@ -564,14 +833,20 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
                         "the upstream sent nothing for {} s",
                         IDLE_TIMEOUT.as_secs()
                     ));
-                    log_stream_end(&s, "idle timeout");
+                    let why = format!(
+                        "idle timeout: the upstream sent nothing for {} s",
+                        IDLE_TIMEOUT.as_secs()
+                    );
+                    end_stream(&mut s, 504, Some(why));
                     return Some((Ok(out), s));
                 }
                 return Some((Ok(Bytes::from_static(b": keepalive\n\n")), s));
             }
             Ok(Some(Ok(chunk))) => {
                 s.silent = Duration::ZERO;
-                match s.translator.push(&chunk) {
+                let pushed = s.translator.push(&chunk);
+                s.record.usage = s.translator.usage();
+                match pushed {
                     Ok(out) if out.is_empty() => continue,
                     Ok(out) => return Some((Ok(out), s)),
                     Err(e) => {
@@ -581,7 +856,8 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
                             "the upstream stream was unusable: {}",
                             e.error
                         )));
-                        log_stream_end(&s, "malformed upstream stream");
+                        let why = format!("the upstream stream was unusable: {}", e.error);
+                        end_stream(&mut s, 502, Some(why));
                         return Some((Ok(Bytes::from(out)), s));
                     }
                 }
@@ -592,21 +868,29 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
                     "the upstream connection broke: {}",
                     without_url(&e)
                 ));
-                log_stream_end(&s, "upstream broke");
+                let why = format!("the upstream connection broke: {}", without_url(&e));
+                end_stream(&mut s, 502, Some(why));
                 return Some((Ok(out), s));
             }
             Ok(None) => {
                 s.done = true;
                 let out = match s.translator.finish() {
-                    Ok(out) => out,
+                    Ok(out) => {
+                        end_stream(&mut s, 200, None);
+                        out
+                    }
                     Err(e) => {
                         let mut out = e.pending.to_vec();
                         out.extend_from_slice(&s.translator.error_event(&e.error.to_string()));
+                        end_stream(
+                            &mut s,
+                            502,
+                            Some(format!("the upstream stream ended early: {}", e.error)),
+                        );
                         Bytes::from(out)
                     }
                 };
                 if out.is_empty() {
-                    log_stream_end(&s, "completed");
                     return None;
                 }
                 return Some((Ok(out), s));
@@ -615,14 +899,17 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
     }
 }
 
-fn log_stream_end(s: &Live, how: &str) {
-    let usage = s.translator.usage();
-    tracing::info!(
+/// Records the stream's usage row (once: later calls do nothing).
+fn end_stream(s: &mut Live, status: u16, error: Option<String>) {
+    s.record.usage = s.translator.usage();
+    let usage = s.record.usage;
+    tracing::debug!(
         provider = %s.meta.provider, model = %s.meta.model, ms = s.started.elapsed().as_millis() as u64,
         input = usage.input, output = usage.output, cache_read = usage.cache_read,
-        cache_write = usage.cache_write, reasoning = usage.reasoning,
-        "stream {how}"
+        cache_write = usage.cache_write, reasoning = usage.reasoning, status,
+        "stream ended"
     );
+    s.record.finish(status, error);
 }
 
 fn add_meta_headers(

@@ -1,0 +1,88 @@
+//! Settings → Routing, the account strategy: how one provider's connections are ordered.
+//! `GET /api/settings/routing`, `PUT /api/settings/routing {"accountStrategy","stickyLimit"}`.
+
+use super::SystemState;
+use crate::accounts::{AccountSettings, Strategy};
+use crate::http::error::ApiError;
+use crate::store;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::Json;
+use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
+
+const KV_NAMESPACE: &str = "settings";
+const KV_KEY: &str = "routing";
+
+pub async fn load(db: &DatabaseConnection) -> AccountSettings {
+    store::kv::get(db, KV_NAMESPACE, KV_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+fn view(s: &AccountSettings) -> Value {
+    json!({
+        "accountStrategy": s.strategy.as_str(),
+        "stickyLimit": s.sticky_limit,
+        "strategies": Strategy::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn get_settings(State(system): State<SystemState>) -> Json<Value> {
+    Json(view(&system.app.accounts().settings()))
+}
+
+pub async fn put_settings(
+    State(system): State<SystemState>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("the request body is not valid JSON: {e}"),
+        )
+    })?;
+    let Value::Object(map) = value else {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "the request body must be a JSON object",
+        ));
+    };
+    let mut settings = system.app.accounts().settings();
+    if let Some(v) = map.get("accountStrategy").or_else(|| map.get("strategy")) {
+        let name = v.as_str().ok_or_else(|| {
+            ApiError::bad_request("invalid_field", "accountStrategy must be a string")
+        })?;
+        settings.strategy = Strategy::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).collect();
+            ApiError::bad_request(
+                "invalid_field",
+                format!(
+                    "accountStrategy {name:?} is not one of {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+    }
+    if let Some(v) = map.get("stickyLimit") {
+        settings.sticky_limit = v
+            .as_u64()
+            .filter(|n| (1..=1000).contains(n))
+            .map(|n| n as u32)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_field",
+                    "stickyLimit must be a whole number from 1 to 1000",
+                )
+            })?;
+    }
+    let stored = serde_json::to_string(&settings).map_err(|e| ApiError::Internal(e.into()))?;
+    store::kv::set(system.app.db(), KV_NAMESPACE, KV_KEY, &stored)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    system.app.accounts().set_settings(settings);
+    Ok(Json(view(&settings)))
+}
