@@ -217,6 +217,24 @@ try {
     await page.screenshot({ path: join(artifacts, 'settings.png') });
   });
 
+  await test('Settings → Routing: the account strategy is saved and applied', async () => {
+    await page.goto(base + '/dashboard/settings');
+    await page.locator('#routing-form').waitFor();
+    await waitHydrated(page);
+    await page.selectOption('#account_strategy', 'round-robin');
+    await page.fill('#sticky_limit', '2');
+    await page.click('#routing-submit');
+    await page.waitForFunction(() => /Saved: round-robin/.test(document.querySelector('#routing-result')?.textContent || ''), null, { timeout: 10000 });
+    const api = await page.evaluate(async () => (await fetch('/api/settings/routing')).json());
+    assert(api.accountStrategy === 'round-robin' && api.stickyLimit === 2, 'the server applied it: ' + JSON.stringify(api));
+    await page.reload();
+    assert(await page.inputValue('#account_strategy') === 'round-robin', 'shown after a reload');
+    await shot(page, 'settings-routing.png');
+    const back = await page.evaluate(async () => (await fetch('/api/settings/routing', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountStrategy: 'fill-first', stickyLimit: 3 }) })).status);
+    assert(back === 200, 'reset to fill-first');
+    await waitHydratedTo(page, 'light');
+  });
+
   await test('logging out ends the session; the new password works', async () => {
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
     assert(new URL(page.url()).pathname === '/login', 'at ' + page.url());

@@ -21,6 +21,13 @@ use std::sync::Arc;
 pub trait DashboardBackend: Send + Sync + 'static {
     async fn system_status(&self) -> Result<SystemStatus, String>;
     async fn change_password(&self, current: String, new: String) -> Result<(), String>;
+    async fn routing_settings(
+        &self,
+    ) -> Result<crate::api::routing_settings::RoutingSettings, String>;
+    async fn save_routing_settings(
+        &self,
+        settings: crate::api::routing_settings::RoutingSettings,
+    ) -> Result<crate::api::routing_settings::RoutingSettings, String>;
 
     // Providers
     async fn list_providers(&self) -> Result<ProvidersOverview, String>;

@@ -28,6 +28,7 @@ use app::api::list_api_keys::ApiKeysOverview;
 use app::api::list_providers::{ConnectionInfo, NodeInfo, ProvidersOverview};
 use app::api::preview_cli_config::{CliConfigInput, CliPreview};
 use app::api::provider_choices::ProviderChoice;
+use app::api::routing_settings::RoutingSettings;
 use app::api::system_status::SystemStatus;
 use app::api::test_connection::ConnectionTest;
 use app::api::translate::{TranslateInput, TranslateOutput};
@@ -168,6 +169,31 @@ impl DashboardBackend for DashboardService {
         tokio::task::spawn_blocking(move || translator::translate(&input))
             .await
             .map_err(|e| internal(&anyhow::anyhow!(e)))?
+    }
+
+    async fn routing_settings(&self) -> Result<RoutingSettings, String> {
+        let s = self.state.accounts().settings();
+        Ok(RoutingSettings {
+            account_strategy: s.strategy.as_str().to_string(),
+            sticky_limit: s.sticky_limit,
+        })
+    }
+
+    async fn save_routing_settings(
+        &self,
+        settings: RoutingSettings,
+    ) -> Result<RoutingSettings, String> {
+        let saved = crate::http::system::routing::save(
+            &self.state,
+            Some(&settings.account_strategy),
+            Some(u64::from(settings.sticky_limit)),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(RoutingSettings {
+            account_strategy: saved.strategy.as_str().to_string(),
+            sticky_limit: saved.sticky_limit,
+        })
     }
 
     async fn chat_test(&self, input: ChatTestInput) -> Result<ChatTestOutput, String> {

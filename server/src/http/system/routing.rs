@@ -4,6 +4,7 @@
 use super::SystemState;
 use crate::accounts::{AccountSettings, Strategy};
 use crate::http::error::ApiError;
+use crate::state::AppState;
 use crate::store;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -35,6 +36,42 @@ pub async fn get_settings(State(system): State<SystemState>) -> Json<Value> {
     Json(view(&system.app.accounts().settings()))
 }
 
+/// Validates, stores and applies new account settings (the REST API and the dashboard).
+pub async fn save(
+    state: &AppState,
+    strategy: Option<&str>,
+    sticky_limit: Option<u64>,
+) -> Result<AccountSettings, ApiError> {
+    let mut settings = state.accounts().settings();
+    if let Some(name) = strategy {
+        settings.strategy = Strategy::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).collect();
+            ApiError::bad_request(
+                "invalid_field",
+                format!(
+                    "accountStrategy {name:?} is not one of {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+    }
+    if let Some(n) = sticky_limit {
+        if !(1..=1000).contains(&n) {
+            return Err(ApiError::bad_request(
+                "invalid_field",
+                "stickyLimit must be a whole number from 1 to 1000",
+            ));
+        }
+        settings.sticky_limit = n as u32;
+    }
+    let stored = serde_json::to_string(&settings).map_err(|e| ApiError::Internal(e.into()))?;
+    store::kv::set(state.db(), KV_NAMESPACE, KV_KEY, &stored)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    state.accounts().set_settings(settings);
+    Ok(settings)
+}
+
 pub async fn put_settings(
     State(system): State<SystemState>,
     body: Bytes,
@@ -51,38 +88,21 @@ pub async fn put_settings(
             "the request body must be a JSON object",
         ));
     };
-    let mut settings = system.app.accounts().settings();
-    if let Some(v) = map.get("accountStrategy").or_else(|| map.get("strategy")) {
-        let name = v.as_str().ok_or_else(|| {
+    let strategy = match map.get("accountStrategy").or_else(|| map.get("strategy")) {
+        None => None,
+        Some(v) => Some(v.as_str().ok_or_else(|| {
             ApiError::bad_request("invalid_field", "accountStrategy must be a string")
-        })?;
-        settings.strategy = Strategy::parse(name).ok_or_else(|| {
-            let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).collect();
+        })?),
+    };
+    let sticky = match map.get("stickyLimit") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
             ApiError::bad_request(
                 "invalid_field",
-                format!(
-                    "accountStrategy {name:?} is not one of {}",
-                    names.join(", ")
-                ),
+                "stickyLimit must be a whole number from 1 to 1000",
             )
-        })?;
-    }
-    if let Some(v) = map.get("stickyLimit") {
-        settings.sticky_limit = v
-            .as_u64()
-            .filter(|n| (1..=1000).contains(n))
-            .map(|n| n as u32)
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_field",
-                    "stickyLimit must be a whole number from 1 to 1000",
-                )
-            })?;
-    }
-    let stored = serde_json::to_string(&settings).map_err(|e| ApiError::Internal(e.into()))?;
-    store::kv::set(system.app.db(), KV_NAMESPACE, KV_KEY, &stored)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    system.app.accounts().set_settings(settings);
+        })?),
+    };
+    let settings = save(&system.app, strategy, sticky).await?;
     Ok(Json(view(&settings)))
 }
