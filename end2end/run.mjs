@@ -601,6 +601,37 @@ try {
     assert(await v1Status(apiKey) === 401, 'a deleted key is refused');
   });
 
+  await test('Health: a rate-limited account shows in Rate Limits and the reset clears it', async () => {
+    await page.goto(base + '/dashboard/health');
+    await page.locator('#rate-limits').waitFor();
+    assert(await page.locator('#cooldowns-empty').isVisible(), 'nothing cooling at first');
+    assert(await page.locator('#breakers-empty').isVisible(), 'every breaker closed at first');
+    const made = await page.evaluate(async (mock) => {
+      const r = await fetch('/api/providers', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'openai', apiKey: 'sk-e2e-health', name: 'health probe', baseUrl: mock }) });
+      return { status: r.status, id: (await r.json()).connection?.id };
+    }, mockUrl + '/v1');
+    assert(made.status === 201, 'connection: ' + made.status);
+    const pushed = await fetch(mockUrl + '/__mock/scenarios', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: { type: 'rate_limit', retry_after_secs: 120 } }) });
+    assert(pushed.ok, 'scenario queued: ' + pushed.status);
+    const limited = await fetch(base + '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-e2e', messages: [{ role: 'user', content: 'hi' }] }) });
+    assert(limited.status === 429, 'the upstream 429 reached the client: ' + limited.status);
+    await page.reload();
+    const row = page.locator('#cooldowns tbody tr');
+    await row.first().waitFor();
+    const text = await row.first().textContent();
+    assert(text.includes('health probe') && /rate limited/.test(text) && /\dm|\ds/.test(text), 'cooldown row: ' + text);
+    await shot(page, 'health-rate-limits.png');
+    await waitHydrated(page);
+    await page.click('#resilience-reset');
+    await page.locator('#cooldowns-empty').waitFor({ timeout: 10000 });
+    const removed = await page.evaluate(async (id) => (await fetch('/api/providers/' + id, { method: 'DELETE' })).status, made.id);
+    assert(removed === 200, 'connection removed');
+    await waitHydratedTo(page, 'light');
+  });
+
   await test('no page errors, console errors or failed requests', async () => {
     assert(problems.length === 0, problems.join('\n'));
   });

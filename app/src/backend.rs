@@ -21,6 +21,10 @@ use std::sync::Arc;
 pub trait DashboardBackend: Send + Sync + 'static {
     async fn system_status(&self) -> Result<SystemStatus, String>;
     async fn change_password(&self, current: String, new: String) -> Result<(), String>;
+    async fn resilience_state(
+        &self,
+    ) -> Result<crate::api::resilience_state::ResilienceState, String>;
+    async fn reset_resilience(&self) -> Result<(), String>;
     async fn routing_settings(
         &self,
     ) -> Result<crate::api::routing_settings::RoutingSettings, String>;

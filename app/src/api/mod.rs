@@ -20,6 +20,7 @@ pub mod provider_choices;
 pub mod regenerate_api_key;
 pub mod reveal_api_key;
 pub mod revoke_api_key;
+pub mod resilience_state;
 pub mod routing_settings;
 pub mod set_api_key_enabled;
 pub mod set_connection_enabled;

@@ -28,6 +28,7 @@ use app::api::list_api_keys::ApiKeysOverview;
 use app::api::list_providers::{ConnectionInfo, NodeInfo, ProvidersOverview};
 use app::api::preview_cli_config::{CliConfigInput, CliPreview};
 use app::api::provider_choices::ProviderChoice;
+use app::api::resilience_state::{BreakerRow, CooldownRow, ResilienceState};
 use app::api::routing_settings::RoutingSettings;
 use app::api::system_status::SystemStatus;
 use app::api::test_connection::ConnectionTest;
@@ -169,6 +170,52 @@ impl DashboardBackend for DashboardService {
         tokio::task::spawn_blocking(move || translator::translate(&input))
             .await
             .map_err(|e| internal(&anyhow::anyhow!(e)))?
+    }
+
+    async fn resilience_state(&self) -> Result<ResilienceState, String> {
+        let view = self.state.resilience().view();
+        let snapshot = self.state.snapshot();
+        let mut breakers: Vec<BreakerRow> = view
+            .breakers
+            .into_iter()
+            .map(|b| BreakerRow {
+                provider: b.provider,
+                state: serde_json::to_value(b.state)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                consecutive_faults: b.consecutive_faults,
+                retry_in_secs: b.retry_in_secs,
+            })
+            .collect();
+        breakers.sort_by(|a, b| a.provider.cmp(&b.provider));
+        let mut cooldowns: Vec<CooldownRow> = view
+            .cooldowns
+            .into_iter()
+            .map(|c| {
+                let conn = snapshot
+                    .connections
+                    .iter()
+                    .find(|x| x.id == c.connection_id);
+                CooldownRow {
+                    connection: conn.map(|x| x.name.clone()).unwrap_or(c.connection_id),
+                    provider: conn.map(|x| x.provider.clone()).unwrap_or_default(),
+                    remaining_secs: c.remaining_secs,
+                    reason: c.reason,
+                }
+            })
+            .collect();
+        cooldowns.sort_by_key(|c| c.remaining_secs);
+        Ok(ResilienceState {
+            breakers,
+            cooldowns,
+        })
+    }
+
+    async fn reset_resilience(&self) -> Result<(), String> {
+        self.state.resilience().reset();
+        tracing::info!("circuit breakers and cooldowns reset from the Health page");
+        Ok(())
     }
 
     async fn routing_settings(&self) -> Result<RoutingSettings, String> {
