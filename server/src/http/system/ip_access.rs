@@ -148,13 +148,7 @@ pub async fn enforce(
         || path.starts_with("/v1beta")
         || matches!(path, "/chat/completions" | "/responses" | "/models")
     {
-        let format = if path.starts_with("/v1/messages") {
-            gateway::Format::Anthropic
-        } else if path.starts_with("/v1beta") {
-            gateway::Format::Gemini
-        } else {
-            gateway::Format::OpenAiChat
-        };
+        let format = crate::http::v1::dialect_of(path);
         return crate::http::v1::error::V1Error::new(format, 403, &message).into_response_for();
     }
     ApiError::Forbidden {

@@ -90,7 +90,7 @@ pub fn signatures() -> Arc<SignatureStore> {
 pub struct Caller(pub Option<KeyInfo>);
 
 /// The dialect of a client path, for errors raised before the handler runs.
-fn dialect_of(path: &str) -> Format {
+pub(crate) fn dialect_of(path: &str) -> Format {
     if path.starts_with("/v1/messages") {
         Format::Anthropic
     } else if path.starts_with("/v1beta/") {
