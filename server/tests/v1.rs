@@ -941,3 +941,36 @@ async fn the_circuit_breaker_opens_on_provider_faults_only() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn media_endpoints_rest_a_rate_limited_account_too() {
+    let (server, mock) = setup("openai", "/v1").await;
+    mock.push(Scenario::rate_limited(50));
+    let http = reqwest::Client::new();
+    let body = json!({ "model": "openai/text-embedding-3-small", "input": "x" });
+    let first = http
+        .post(server.url("/v1/embeddings"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::TOO_MANY_REQUESTS);
+    let second = http
+        .post(server.url("/v1/embeddings"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = second.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((45..=50).contains(&retry), "{retry}");
+    assert_eq!(
+        mock.requests().len(),
+        1,
+        "the resting account was not called again"
+    );
+}

@@ -5,6 +5,7 @@
 
 use super::error::V1Error;
 use super::proxy::{is_retryable, retry_after_secs, without_url};
+use crate::resilience::Outcome;
 use crate::snapshot::Connection;
 use crate::state::AppState;
 use crate::usage::{self, Recording, UsageEvent};
@@ -91,8 +92,15 @@ pub async fn handle(
             )
         }
     };
+    // Like chat requests: accounts cooling down and providers whose breaker is open are skipped.
+    let resilience = state.resilience();
+    let mut resting: Option<u64> = None;
     let mut attempts: Vec<(&ResolvedModel<'_>, Option<&Connection>)> = Vec::new();
     for candidate in &candidates {
+        if let Err(wait) = resilience.breaker_allows(candidate.target.id()) {
+            resting = Some(resting.map_or(wait.as_secs(), |r| r.min(wait.as_secs())));
+            continue;
+        }
         let connections = state.accounts().order(
             candidate.target.id(),
             snapshot.connections_for(candidate.target.id()),
@@ -100,9 +108,29 @@ pub async fn handle(
         if connections.is_empty() && candidate.target.auth() == AuthStyle::None {
             attempts.push((candidate, None));
         }
-        attempts.extend(connections.into_iter().map(|c| (candidate, Some(c))));
+        for connection in connections {
+            match resilience.cooling_until(&connection.id) {
+                Some(until) => {
+                    let secs = until
+                        .saturating_duration_since(std::time::Instant::now())
+                        .as_secs();
+                    resting = Some(resting.map_or(secs, |r| r.min(secs)));
+                }
+                None => attempts.push((candidate, Some(connection))),
+            }
+        }
     }
     if attempts.is_empty() {
+        if let Some(secs) = resting {
+            let secs = secs.max(1);
+            return V1Error::new(
+                Format::OpenAiChat,
+                429,
+                &format!("every target for {requested:?} is resting (cooldown or open circuit breaker); the earliest recovers in {secs} s"),
+            )
+            .retry_after(Some(secs))
+            .into_response_for();
+        }
         return err(
             400,
             &format!("model {requested:?} has no enabled connection; add an API key in Dashboard → Providers or with POST /api/providers"),
@@ -178,15 +206,33 @@ pub async fn handle(
             Ok(Err(e)) => {
                 failures.push(format!("{who}: {}", without_url(&e)));
                 recording.finish(502, failures.last().cloned());
+                resilience.record(
+                    candidate.target.id(),
+                    conn_id(connection),
+                    Outcome::ProviderFault,
+                    None,
+                );
                 continue;
             }
             Err(_) => {
                 failures.push(format!("{who}: no response within {} s", TIMEOUT.as_secs()));
                 recording.finish(504, failures.last().cloned());
+                resilience.record(
+                    candidate.target.id(),
+                    conn_id(connection),
+                    Outcome::ProviderFault,
+                    None,
+                );
                 continue;
             }
         };
         let status = response.status().as_u16();
+        resilience.record(
+            candidate.target.id(),
+            conn_id(connection),
+            Outcome::from_status(Some(status)),
+            retry_after_secs(response.headers()).map(std::time::Duration::from_secs),
+        );
         if !(200..300).contains(&status) {
             let retry_after = retry_after_secs(response.headers());
             let body = response.bytes().await.unwrap_or_default();
@@ -247,6 +293,10 @@ fn endpoint_name(endpoint: Endpoint) -> &'static str {
         Endpoint::Chat => "chat",
         Endpoint::Models => "models",
     }
+}
+
+fn conn_id(connection: Option<&Connection>) -> Option<&str> {
+    connection.map(|c| c.id.as_str())
 }
 
 fn boundary(content_type: &str) -> Option<String> {
