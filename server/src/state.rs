@@ -66,6 +66,8 @@ impl AppState {
         self.0.snapshot.get()
     }
     pub fn set_snapshot(&self, snapshot: Snapshot) {
+        // Account statistics of deleted connections go with them.
+        self.0.accounts.retain(&snapshot.connections);
         self.0.snapshot.set(snapshot);
     }
     /// Cooldowns and circuit breakers (Settings → Resilience).

@@ -153,10 +153,6 @@ impl KeyIndex {
         let guard = self.0.read().unwrap_or_else(|p| p.into_inner());
         guard.get(hash).cloned()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.read().map(|g| g.is_empty()).unwrap_or(true)
-    }
 }
 
 /// Where a client put its key: `Authorization: Bearer`, `x-api-key` (Anthropic clients),

@@ -49,10 +49,6 @@ pub fn site_root_on_disk() -> String {
     std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string())
 }
 
-pub fn embedded_count() -> usize {
-    ASSETS.len()
-}
-
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)

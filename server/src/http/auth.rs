@@ -220,13 +220,10 @@ fn is_public(path: &str) -> bool {
         "/favicon.ico",
         "/robots.txt",
     ];
-    const PREFIXES: &[&str] = &["/api/auth/", "/pkg/", "/v1/", "/v1beta/"];
-    // The Claude/Codex-compatible root paths (ANTHROPIC_BASE_URL / OPENAI_BASE_URL without /v1).
-    const CLIENT_ROOT: &[&str] = &["/chat/completions", "/responses", "/models"];
-    if CLIENT_ROOT.contains(&path) {
-        return true;
-    }
-    EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
+    const PREFIXES: &[&str] = &["/api/auth/", "/pkg/"];
+    crate::http::v1::is_client_path(path)
+        || EXACT.contains(&path)
+        || PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
 /// A state-changing request whose Origin (or Sec-Fetch-Site) says it comes from another site.
@@ -289,13 +286,7 @@ pub async fn gate(
             };
         }
     }
-    let client_api = path.starts_with("/v1/")
-        || path.starts_with("/v1beta/")
-        || matches!(
-            path.as_str(),
-            "/chat/completions" | "/responses" | "/models"
-        );
-    if !client_api && is_cross_site(&req) {
+    if !crate::http::v1::is_client_path(&path) && is_cross_site(&req) {
         return ApiError::CrossSite.into_response();
     }
     if path == "/login" {

@@ -39,3 +39,33 @@ pub async fn set(
         .await?;
     Ok(())
 }
+
+/// A JSON value (settings and the like); None when absent or unreadable.
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    db: &DatabaseConnection,
+    namespace: &str,
+    key: &str,
+) -> Option<T> {
+    match get(db, namespace, key).await {
+        Ok(Some(text)) => serde_json::from_str(&text)
+            .map_err(|e| {
+                tracing::warn!("stored {namespace}/{key} is unreadable and was ignored: {e}")
+            })
+            .ok(),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!("reading {namespace}/{key} failed: {e}");
+            None
+        }
+    }
+}
+
+pub async fn set_json<T: serde::Serialize>(
+    db: &DatabaseConnection,
+    namespace: &str,
+    key: &str,
+    value: &T,
+) -> Result<(), DbErr> {
+    let text = serde_json::to_string(value).map_err(|e| DbErr::Custom(e.to_string()))?;
+    set(db, namespace, key, &text).await
+}

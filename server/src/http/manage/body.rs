@@ -5,7 +5,7 @@
 use super::ApiError;
 use serde_json::{Map, Value};
 
-pub(super) struct JsonBody(Map<String, Value>);
+pub(crate) struct JsonBody(Map<String, Value>);
 
 impl JsonBody {
     pub fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
@@ -102,6 +102,17 @@ impl JsonBody {
     }
 
     /// A finite number (integer or not); absent or null is `None`.
+    /// An integer within `min..=max`.
+    pub fn integer_in(&self, field: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
+        match self.integer(field)? {
+            Some(n) if !(min..=max).contains(&n) => Err(Self::wrong_type(
+                field,
+                &format!("a whole number from {min} to {max}"),
+            )),
+            other => Ok(other),
+        }
+    }
+
     pub fn number(&self, field: &str) -> Result<Option<f64>, ApiError> {
         match self.0.get(field) {
             None | Some(Value::Null) => Ok(None),

@@ -7,6 +7,7 @@
 
 use super::SystemState;
 use crate::http::error::ApiError;
+use crate::http::manage::body::JsonBody;
 use crate::store;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request, State};
@@ -92,12 +93,8 @@ impl IpAccessCell {
     async fn ensure_loaded(&self, db: &sea_orm::DatabaseConnection) {
         self.loaded
             .get_or_init(|| async {
-                let stored = store::kv::get(db, KV_NAMESPACE, KV_KEY)
+                let settings: IpAccess = store::kv::get_json(db, KV_NAMESPACE, KV_KEY)
                     .await
-                    .ok()
-                    .flatten();
-                let settings: IpAccess = stored
-                    .and_then(|v| serde_json::from_str(&v).ok())
                     .unwrap_or_default();
                 match Policy::from_settings(&settings) {
                     Ok(policy) => self.set(settings, policy),
@@ -144,10 +141,7 @@ pub async fn enforce(
         peer.ip()
     );
     let path = req.uri().path();
-    if path.starts_with("/v1")
-        || path.starts_with("/v1beta")
-        || matches!(path, "/chat/completions" | "/responses" | "/models")
-    {
+    if crate::http::v1::is_client_path(path) {
         let format = crate::http::v1::dialect_of(path);
         return crate::http::v1::error::V1Error::new(format, 403, &message).into_response_for();
     }
@@ -168,48 +162,19 @@ pub async fn put_settings(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     system.ip.ensure_loaded(system.app.db()).await;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(
-            "invalid_json",
-            format!("the request body is not valid JSON: {e}"),
-        )
-    })?;
-    let Value::Object(map) = value else {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "the request body must be a JSON object",
-        ));
-    };
+    let body = JsonBody::parse(&body)?;
     let mut settings = system.ip.settings();
-    for (field, v) in &map {
-        match field.as_str() {
-            "enabled" => {
-                settings.enabled = v.as_bool().ok_or_else(|| {
-                    ApiError::bad_request("invalid_field", "enabled must be true or false")
-                })?
-            }
-            "allow" | "deny" => {
-                let list: Vec<String> = v
-                    .as_array()
-                    .and_then(|a| a.iter().map(|x| x.as_str().map(str::to_string)).collect())
-                    .ok_or_else(|| {
-                        ApiError::bad_request(
-                            "invalid_field",
-                            format!("{field} must be a list of strings"),
-                        )
-                    })?;
-                if field == "allow" {
-                    settings.allow = list;
-                } else {
-                    settings.deny = list;
-                }
-            }
-            _ => {}
-        }
+    if let Some(enabled) = body.boolean("enabled")? {
+        settings.enabled = enabled;
+    }
+    if let Some(allow) = body.string_list("allow")? {
+        settings.allow = allow;
+    }
+    if let Some(deny) = body.string_list("deny")? {
+        settings.deny = deny;
     }
     let policy = Policy::from_settings(&settings)?;
-    let stored = serde_json::to_string(&settings).map_err(|e| ApiError::Internal(e.into()))?;
-    store::kv::set(system.app.db(), KV_NAMESPACE, KV_KEY, &stored)
+    store::kv::set_json(system.app.db(), KV_NAMESPACE, KV_KEY, &settings)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     system.ip.set(settings.clone(), policy);

@@ -4,6 +4,7 @@
 use super::SystemState;
 use crate::accounts::{AccountSettings, Strategy};
 use crate::http::error::ApiError;
+use crate::http::manage::body::JsonBody;
 use crate::state::AppState;
 use crate::store;
 use axum::body::Bytes;
@@ -16,11 +17,8 @@ const KV_NAMESPACE: &str = "settings";
 const KV_KEY: &str = "routing";
 
 pub async fn load(db: &DatabaseConnection) -> AccountSettings {
-    store::kv::get(db, KV_NAMESPACE, KV_KEY)
+    store::kv::get_json(db, KV_NAMESPACE, KV_KEY)
         .await
-        .ok()
-        .flatten()
-        .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default()
 }
 
@@ -64,8 +62,7 @@ pub async fn save(
         }
         settings.sticky_limit = n as u32;
     }
-    let stored = serde_json::to_string(&settings).map_err(|e| ApiError::Internal(e.into()))?;
-    store::kv::set(state.db(), KV_NAMESPACE, KV_KEY, &stored)
+    store::kv::set_json(state.db(), KV_NAMESPACE, KV_KEY, &settings)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     state.accounts().set_settings(settings);
@@ -76,33 +73,12 @@ pub async fn put_settings(
     State(system): State<SystemState>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let value: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(
-            "invalid_json",
-            format!("the request body is not valid JSON: {e}"),
-        )
-    })?;
-    let Value::Object(map) = value else {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "the request body must be a JSON object",
-        ));
+    let body = JsonBody::parse(&body)?;
+    let strategy = match body.string("accountStrategy")? {
+        Some(s) => Some(s),
+        None => body.string("strategy")?,
     };
-    let strategy = match map.get("accountStrategy").or_else(|| map.get("strategy")) {
-        None => None,
-        Some(v) => Some(v.as_str().ok_or_else(|| {
-            ApiError::bad_request("invalid_field", "accountStrategy must be a string")
-        })?),
-    };
-    let sticky = match map.get("stickyLimit") {
-        None => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_field",
-                "stickyLimit must be a whole number from 1 to 1000",
-            )
-        })?),
-    };
-    let settings = save(&system.app, strategy, sticky).await?;
+    let sticky = body.integer("stickyLimit")?.map(|n| n.max(0) as u64);
+    let settings = save(&system.app, strategy.as_deref(), sticky).await?;
     Ok(Json(view(&settings)))
 }

@@ -130,6 +130,18 @@ fn rewrite_event(event: &str) -> String {
     out
 }
 
+/// Rewrites every complete event in `buffer` and leaves the incomplete rest there.
+fn drain_events(buffer: &mut Vec<u8>) -> String {
+    let mut out = String::new();
+    while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
+        let event: Vec<u8> = buffer.drain(..end + 2).collect();
+        out.push_str(&rewrite_event(&String::from_utf8_lossy(
+            &event[..event.len() - 1],
+        )));
+    }
+    out
+}
+
 pub async fn handle(
     state: AppState,
     caller: super::Caller,
@@ -148,7 +160,9 @@ pub async fn handle(
     if !response.status().is_success() {
         return response; // already an OpenAI error object
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    // The body is replaced below: its length changes, the other headers (x-omniroute-*) stay.
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     if !stream {
         let bytes = match axum::body::to_bytes(body, 64 * 1024 * 1024).await {
             Ok(b) => b,
@@ -158,39 +172,18 @@ pub async fn handle(
             Ok(v) => v,
             Err(e) => return err(502, &format!("the answer was not JSON: {e}")),
         };
-        let mut out = axum::Json(completion_from_chat(&chat)).into_response_with(parts.headers);
-        *out.status_mut() = parts.status;
-        return out;
+        let out = serde_json::to_vec(&completion_from_chat(&chat)).unwrap_or_default();
+        return Response::from_parts(parts, Body::from(out));
     }
-    // Event by event: buffer only up to the end of the current event.
-    let mut buffer = String::new();
+    // Event by event: buffer only up to the end of the current event. Bytes, not text, are
+    // buffered, so a character split across two chunks is decoded whole.
+    let mut buffer: Vec<u8> = Vec::new();
     let events = body.into_data_stream().map(move |chunk| {
         let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()))?;
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        let mut out = String::new();
-        while let Some(end) = buffer.find("\n\n") {
-            let event: String = buffer.drain(..end + 2).collect();
-            out.push_str(&rewrite_event(&event[..event.len() - 1]));
-        }
-        Ok::<Bytes, std::io::Error>(Bytes::from(out))
+        buffer.extend_from_slice(&chunk);
+        Ok::<Bytes, std::io::Error>(Bytes::from(drain_events(&mut buffer)))
     });
     Response::from_parts(parts, Body::from_stream(events))
-}
-
-trait IntoResponseWith {
-    fn into_response_with(self, headers: HeaderMap) -> Response;
-}
-
-impl IntoResponseWith for axum::Json<Value> {
-    fn into_response_with(self, headers: HeaderMap) -> Response {
-        let mut response = axum::response::IntoResponse::into_response(self);
-        for (name, value) in headers.iter() {
-            if name.as_str().starts_with("x-omniroute-") {
-                response.headers_mut().insert(name.clone(), value.clone());
-            }
-        }
-        response
-    }
 }
 
 #[cfg(test)]
@@ -206,6 +199,24 @@ mod tests {
         assert!(to_chat(br#"{"model":"m"}"#).unwrap_err().contains("prompt"));
         assert!(to_chat(br#"{"model":"m","prompt":["a","b"]}"#).is_err());
         assert!(to_chat(br#"{"model":"m","prompt":"x","echo":true}"#).is_err());
+    }
+
+    #[test]
+    fn a_character_split_across_chunks_survives() {
+        let event = "data: {\"id\":\"chatcmpl-1\",\"created\":1,\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"é€\"},\"finish_reason\":null}]}\n\n";
+        let bytes = event.as_bytes();
+        let cut = event.find('€').unwrap() + 1; // inside the three bytes of '€'
+        let mut buffer = bytes[..cut].to_vec();
+        assert_eq!(
+            drain_events(&mut buffer),
+            "",
+            "nothing before the event is complete"
+        );
+        buffer.extend_from_slice(&bytes[cut..]);
+        let out = drain_events(&mut buffer);
+        let v: Value = serde_json::from_str(out.trim().strip_prefix("data: ").unwrap()).unwrap();
+        assert_eq!(v["choices"][0]["text"], "é€");
+        assert!(buffer.is_empty());
     }
 
     #[test]

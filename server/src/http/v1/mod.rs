@@ -89,6 +89,15 @@ pub fn signatures() -> Arc<SignatureStore> {
 #[derive(Clone, Debug, Default)]
 pub struct Caller(pub Option<KeyInfo>);
 
+/// Whether a path belongs to the client API (API keys, not the dashboard session): `/v1/...`,
+/// `/v1beta/...`, and the root paths of clients whose base URL has no `/v1`
+/// (ANTHROPIC_BASE_URL, Codex's OPENAI_BASE_URL).
+pub(crate) fn is_client_path(path: &str) -> bool {
+    path.starts_with("/v1/")
+        || path.starts_with("/v1beta/")
+        || matches!(path, "/chat/completions" | "/responses" | "/models")
+}
+
 /// The dialect of a client path, for errors raised before the handler runs.
 pub(crate) fn dialect_of(path: &str) -> Format {
     if path.starts_with("/v1/messages") {
