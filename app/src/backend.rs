@@ -19,6 +19,16 @@ use std::sync::Arc;
 
 #[async_trait::async_trait]
 pub trait DashboardBackend: Send + Sync + 'static {
+    /// Calls the REST API (`/api/...`, management and system routes) in-process: the JSON body
+    /// of a success, or the API's message of a refusal. New pages use this through
+    /// `crate::api::rest` rather than adding methods here.
+    async fn api_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, String>;
+
     async fn system_status(&self) -> Result<SystemStatus, String>;
     async fn change_password(&self, current: String, new: String) -> Result<(), String>;
     async fn resilience_state(

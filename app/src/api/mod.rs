@@ -38,6 +38,23 @@ pub fn error_text(err: &ServerFnError) -> String {
     }
 }
 
+/// Calls the REST API in-process (server side of a server function) and reads its answer as
+/// `T`: `rest("GET", "/api/usage/summary", None)`. A refusal carries the API's message.
+#[cfg(feature = "ssr")]
+pub async fn rest<T: serde::de::DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Result<T, ServerFnError> {
+    let value = backend()?
+        .0
+        .api_call(method, path, body)
+        .await
+        .map_err(ServerFnError::new)?;
+    serde_json::from_value(value)
+        .map_err(|e| ServerFnError::new(format!("unexpected answer from {path}: {e}")))
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) fn backend() -> Result<crate::backend::Backend, ServerFnError> {
     leptos::prelude::use_context::<crate::backend::Backend>()

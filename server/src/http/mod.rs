@@ -51,7 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(manage::routes(state.clone()))
         .merge(v1::routes(state.clone()))
         .merge(system::routes(system.clone()))
-        .merge(dashboard::routes(state.clone()))
+        .merge(dashboard::routes(state.clone(), system.clone()))
         .layer(axum::middleware::from_fn_with_state(state, auth::gate))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(

@@ -8,14 +8,10 @@ use crate::store::api_keys as store;
 use app::api::create_api_key::{expiry_days, model_patterns, IssuedKey, NewApiKeyInput};
 use app::api::endpoints_info::KeyBrief;
 use app::api::list_api_keys::{ApiKeyInfo, ApiKeysOverview};
-use axum::body::Body;
-use axum::http::{Method, Request};
+use super::rest::call;
+use axum::http::Method;
 use axum::Router;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-/// The largest answer of the keys API read back (a key view is a few hundred bytes).
-const MAX_ANSWER: usize = 64 * 1024;
 
 fn info(row: &entity::api_keys::Model, now: i64) -> ApiKeyInfo {
     ApiKeyInfo {
@@ -64,54 +60,6 @@ pub(super) async fn briefs(state: &AppState) -> Result<Vec<KeyBrief>, String> {
             prefix: k.prefix,
         })
         .collect())
-}
-
-/// Calls the management API's keys handlers in-process. Answers the JSON body of a success,
-/// or the API's `message` (already worded for people) of a refusal.
-async fn call(
-    manage: &Router,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<Value, String> {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/json")
-        .body(match body {
-            Some(v) => Body::from(v.to_string()),
-            None => Body::empty(),
-        })
-        .map_err(|e| super::internal(&anyhow::Error::new(e)))?;
-    let response = match manage.clone().oneshot(request).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), MAX_ANSWER)
-        .await
-        .map_err(|e| super::internal(&anyhow::Error::new(e)))?;
-    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if status.is_success() {
-        return Ok(value);
-    }
-    match value.get("message").and_then(Value::as_str) {
-        Some(message) => Err(sentence(message)),
-        None => Err(format!("The server refused the change (HTTP {status}).")),
-    }
-}
-
-/// `an API key named "x" already exists` → `An API key named "x" already exists.`
-fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return "The server refused the change.".to_string(),
-    };
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
 }
 
 fn path_id(id: &str) -> Result<&str, String> {

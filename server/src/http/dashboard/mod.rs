@@ -6,11 +6,13 @@
 //! - `keys`: the API Manager (over the management API's `/api/keys` handlers).
 //! - `endpoints`: the base URL, the key policy and the model list for Endpoints and CLI Tools.
 //! - `cli_config`: CLI Tools → Apply (merging into and writing the tools' config files).
+//! - `rest`: calling the REST API's handlers in-process (`DashboardBackend::api_call`).
 
 mod cli_config;
 mod endpoints;
 mod keys;
 mod providers;
+mod rest;
 mod translator;
 
 use super::assets;
@@ -47,11 +49,11 @@ pub fn leptos_options() -> LeptosOptions {
         .build()
 }
 
-pub fn routes(state: AppState) -> Router {
+pub fn routes(state: AppState, system: super::system::SystemState) -> Router {
     let options = leptos_options();
     let routes = generate_route_list(app::App);
-    let manage = super::manage::routes(state.clone());
-    let backend = Backend(Arc::new(DashboardService { state, manage }));
+    let api = super::manage::routes(state.clone()).merge(super::system::routes(system));
+    let backend = Backend(Arc::new(DashboardService { state, api }));
     let context = {
         let backend = backend.clone();
         move || provide_context(backend.clone())
@@ -80,13 +82,21 @@ pub fn routes(state: AppState) -> Router {
 
 struct DashboardService {
     state: AppState,
-    /// The management API's routes, called in-process for key changes (no auth layer: the
-    /// server functions are behind the dashboard login already).
-    manage: Router,
+    /// The management and system API routes, called in-process (see `rest`).
+    api: Router,
 }
 
 #[async_trait::async_trait]
 impl DashboardBackend for DashboardService {
+    async fn api_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, String> {
+        rest::call(&self.api, rest::method(method)?, path, body).await
+    }
+
     async fn system_status(&self) -> Result<SystemStatus, String> {
         let config = self.state.config();
         Ok(SystemStatus {
@@ -252,27 +262,27 @@ impl DashboardBackend for DashboardService {
     }
 
     async fn create_api_key(&self, input: NewApiKeyInput) -> Result<IssuedKey, String> {
-        keys::create(&self.manage, input).await
+        keys::create(&self.api, input).await
     }
 
     async fn set_api_key_enabled(&self, id: String, enabled: bool) -> Result<(), String> {
-        keys::set_enabled(&self.manage, &id, enabled).await
+        keys::set_enabled(&self.api, &id, enabled).await
     }
 
     async fn revoke_api_key(&self, id: String) -> Result<(), String> {
-        keys::revoke(&self.manage, &id).await
+        keys::revoke(&self.api, &id).await
     }
 
     async fn regenerate_api_key(&self, id: String) -> Result<IssuedKey, String> {
-        keys::regenerate(&self.manage, &id).await
+        keys::regenerate(&self.api, &id).await
     }
 
     async fn delete_api_key(&self, id: String) -> Result<(), String> {
-        keys::delete(&self.manage, &id).await
+        keys::delete(&self.api, &id).await
     }
 
     async fn reveal_api_key(&self, id: String) -> Result<String, String> {
-        keys::reveal(&self.manage, &id).await
+        keys::reveal(&self.api, &id).await
     }
 
     async fn endpoints_info(&self) -> Result<EndpointsInfo, String> {
