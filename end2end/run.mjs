@@ -13,6 +13,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { usagePagesTests, usagePagesNoJsTests } from './usage_pages.mjs';
+import { mcpPageTests, mcpPageNoJsTests } from './mcp_page.mjs';
+import { homeSettingsTests, homeSettingsNoJsTests } from './home_settings.mjs';
+import { healthCardsTests, healthCardsNoJsTests } from './health_cards.mjs';
+import { combosPageTests, combosPageNoJsTests } from './combos_page.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(process.env.OMNIROUTE_BIN || join(here, '..', 'target', 'debug', 'omniroute'));
@@ -127,6 +132,9 @@ function watch(page) {
     const expected = r.url().endsWith('/favicon.ico') || r.url().includes('/api/auth/login')
       || r.url().includes('/api/sf/change_password') || r.url().includes('/api/sf/translate')
       || r.url().includes('/api/sf/add_node')
+      // Settings tabs: a refused value is shown inline (the e2e provokes one)
+      || r.url().includes('/api/sf/save_ip_access')
+      || r.url().includes('/api/sf/save_json_settings')
       // the API Manager tests prove a disabled or revoked key is refused
       || (r.status() === 401 && r.url().includes('/v1/models'));
     if (r.status() >= 400 && !expected) problems.push(`${r.status()} ${r.url()}`);
@@ -167,7 +175,12 @@ try {
 
   await test('the right password opens the dashboard with the System Status card', async () => {
     await login(page, PASSWORD);
-    assert(new URL(page.url()).pathname === '/dashboard/health', 'at ' + page.url());
+    assert(new URL(page.url()).pathname === '/dashboard', 'lands on Home: ' + page.url());
+    await page.locator('#getting-started').waitFor();
+    const todo = await page.locator('#getting-started [data-done="false"]').count();
+    assert(todo === 3, 'a fresh server has three getting-started steps to do: ' + todo);
+    await shot(page, 'home-fresh.png');
+    await page.goto(base + '/dashboard/health');
     const card = page.locator('#system-status');
     await card.waitFor();
     const version = await card.locator('[data-field="version"]').textContent();
@@ -204,6 +217,9 @@ try {
   await test('the password can be changed in Settings', async () => {
     await page.click('a.nav-link[href="/dashboard/settings"]');
     await page.waitForURL('**/dashboard/settings');
+    await page.click('a.tab[data-tab="security"]');
+    await page.waitForURL('**/dashboard/settings?tab=security');
+    await page.locator('#password-form').waitFor();
     await page.fill('#current_password', 'wrong-current');
     await page.fill('#new_password', NEW_PASSWORD);
     await page.fill('#confirm_password', NEW_PASSWORD);
@@ -218,7 +234,7 @@ try {
   });
 
   await test('Settings → Routing: the account strategy is saved and applied', async () => {
-    await page.goto(base + '/dashboard/settings');
+    await page.goto(base + '/dashboard/settings?tab=routing');
     await page.locator('#routing-form').waitFor();
     await waitHydrated(page);
     await page.selectOption('#account_strategy', 'round-robin');
@@ -243,7 +259,7 @@ try {
     await login(page, PASSWORD);
     assert(new URL(page.url()).pathname === '/login', 'old password refused');
     await login(page, NEW_PASSWORD);
-    assert(new URL(page.url()).pathname === '/dashboard/health', 'new password accepted: ' + page.url());
+    assert(new URL(page.url()).pathname === '/dashboard', 'new password accepted: ' + page.url());
   });
 
   // ------------------------------------------------------------ Providers
@@ -632,6 +648,12 @@ try {
     await waitHydratedTo(page, 'light');
   });
 
+  await usagePagesTests({ page, base, mockUrl, test, assert, shot, waitHydrated, waitHydratedTo });
+  await mcpPageTests({ page, base, mockUrl, test, assert, shot, waitHydrated, waitHydratedTo });
+  await homeSettingsTests({ page, base, mockUrl, test, assert, shot, waitHydrated, waitHydratedTo });
+  await healthCardsTests({ page, base, mockUrl, test, assert, shot, waitHydrated, waitHydratedTo });
+  await combosPageTests({ page, base, mockUrl, test, assert, shot, waitHydrated, waitHydratedTo });
+
   await test('no page errors, console errors or failed requests', async () => {
     assert(problems.length === 0, problems.join('\n'));
   });
@@ -688,6 +710,11 @@ try {
     const claude = JSON.parse(await p2.locator('#snippet-claude').textContent());
     assert(claude.env.ANTHROPIC_BASE_URL === base, 'snippet rendered');
   });
+  await usagePagesNoJsTests({ page: p2, base, test, assert });
+  await mcpPageNoJsTests({ page: p2, base, test, assert });
+  await homeSettingsNoJsTests({ page: p2, base, test, assert, shot });
+  await healthCardsNoJsTests({ page: p2, base, test, assert });
+  await combosPageNoJsTests({ page: p2, base, test, assert });
   await noJs.close();
 } finally {
   await browser.close();

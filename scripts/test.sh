@@ -22,7 +22,7 @@ cargo clippy --workspace --exclude frontend --all-targets --quiet -- -D warnings
 
 echo "== cargo test"
 set +e
-cargo test --workspace --exclude frontend 2>&1 | tee "$LOG_DIR/cargo-test.log"
+cargo test --workspace --exclude frontend --no-fail-fast 2>&1 | tee "$LOG_DIR/cargo-test.log"
 rust_status=${PIPESTATUS[0]}
 set -e
 (( rust_status == 0 )) || status=1

@@ -53,12 +53,18 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <ParentRoute path=path!("/dashboard") view=components::layout::DashboardLayout>
+                    <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::InOrder/>
                     <Route path=path!("health") view=pages::health::HealthPage ssr=SsrMode::InOrder/>
                     <Route path=path!("providers") view=pages::providers::ProvidersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("combos") view=pages::combos::CombosPage ssr=SsrMode::InOrder/>
                     <Route path=path!("translator") view=pages::translator::TranslatorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("usage") view=pages::usage::UsagePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("costs") view=pages::costs::CostsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("logs") view=pages::logs::LogsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("api-manager") view=pages::api_manager::ApiManagerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("endpoints") view=pages::endpoints::EndpointsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("cli-tools") view=pages::cli_tools::CliToolsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("mcp") view=pages::mcp::McpPage ssr=SsrMode::InOrder/>
                     <Route path=path!("settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>

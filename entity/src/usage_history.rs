@@ -40,6 +40,8 @@ pub struct Model {
     pub error: Option<String>,
     pub attempt: i32,
     pub streamed: bool,
+    /// Answered from the response cache (migration 000009): no upstream call, cost 0.
+    pub cached: bool,
     /// USD; NULL when unknown (a needed price is missing).
     pub cost_usd: Option<f64>,
 }

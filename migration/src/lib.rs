@@ -12,6 +12,9 @@ mod m20261124_000002_providers;
 mod m20261124_000003_api_keys;
 mod m20261124_000004_usage;
 mod m20261124_000005_combos;
+mod m20261124_000006_usage_bodies;
+mod m20261124_000007_mcp_a2a;
+mod m20261124_000009_usage_cached;
 
 pub struct Migrator;
 
@@ -24,6 +27,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_api_keys::Migration),
             Box::new(m20261124_000004_usage::Migration),
             Box::new(m20261124_000005_combos::Migration),
+            Box::new(m20261124_000006_usage_bodies::Migration),
+            Box::new(m20261124_000007_mcp_a2a::Migration),
+            Box::new(m20261124_000009_usage_cached::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
     version,
     about = "OmniRoute: a self-hosted AI gateway (OpenAI, Anthropic, Gemini and Responses APIs on one port)",
     after_help = "Environment: PORT, HOSTNAME, DATA_DIR, JWT_SECRET, API_KEY_SECRET, INITIAL_PASSWORD, \
-AUTH_COOKIE_SECURE, RUST_LOG. A .env file is read from DATA_DIR and from the working directory."
+AUTH_COOKIE_SECURE, RUST_LOG, OMNIROUTE_API_KEY (with --mcp), OMNIROUTE_MCP_ALLOWED_HOSTS. A .env file is read from DATA_DIR and from the working directory."
 )]
 pub struct Cli {
     /// Port to listen on (env PORT; default 20128; 0 picks a free port).
@@ -23,6 +23,13 @@ pub struct Cli {
     /// Data directory for the database and secrets (env DATA_DIR; default ~/.omniroute).
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Run the MCP server over stdio instead of the HTTP server (for IDE plugins such as
+    /// Claude Desktop): protocol on stdout, logs on stderr.
+    #[arg(long)]
+    pub mcp: bool,
+    /// With --mcp: the API key whose scopes limit the MCP tools (env OMNIROUTE_API_KEY).
+    #[arg(long, requires = "mcp")]
+    pub api_key: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -49,6 +56,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if cli.mcp {
+        return runtime.block_on(crate::mcp::stdio::serve(config, cli.api_key));
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => runtime.block_on(crate::run(config)),
         Command::ResetPassword { password } => {

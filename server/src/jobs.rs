@@ -4,6 +4,7 @@ use crate::state::AppState;
 use std::time::Duration;
 
 pub fn spawn(state: &AppState) {
+    crate::usage::retention::spawn(state);
     let sessions = state.sessions().clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(3600));

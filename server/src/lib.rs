@@ -8,7 +8,9 @@
 //! - `jobs`: background work.
 //! - the engine lives in the `gateway` crate (server/gateway), which knows no HTTP framework.
 
+pub mod a2a;
 pub mod accounts;
+pub mod ai_settings;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -16,12 +18,16 @@ pub mod crypto;
 pub mod http;
 pub mod jobs;
 pub mod logging;
+pub mod mcp;
+pub mod outbound;
 pub mod resilience;
 pub mod routing;
 pub mod snapshot;
 pub mod state;
 pub mod store;
 pub mod sysinfo;
+pub mod traffic;
+pub mod translation_monitor;
 pub mod usage;
 
 use anyhow::Context;
@@ -48,22 +54,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     // Signal handlers are installed before the server says it listens: a SIGTERM that follows
     // the "listening" line is always a graceful stop.
     let shutdown = shutdown_signal()?;
-    let state = AppState::new(config, db, started)?;
-    state.set_snapshot(store::providers::load_snapshot(state.db(), state.config()).await?);
-    state.reload_keys().await.context("loading API keys")?;
-    state.combos().set(
-        store::combos::load_set(state.db())
-            .await
-            .context("loading combos")?,
-    );
-    state
-        .accounts()
-        .set_settings(http::system::routing::load(state.db()).await);
-    state
-        .resilience()
-        .set_settings(http::system::resilience::load(state.db()).await);
-    state.usage().load(state.db()).await?;
-    state.usage().start_writer(state.db().clone());
+    let state = load_state(config, db, started).await?;
     log_client_api_policy(state.config());
     jobs::spawn(&state);
     let app = http::router(state.clone());
@@ -91,6 +82,46 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     served.context("serving")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The shared state with everything the request path reads loaded (routing snapshot, keys,
+/// combos, settings, prices and budgets) and the usage writer running. The HTTP server and
+/// `omniroute --mcp` (stdio) both start from it.
+pub async fn load_state(
+    config: Config,
+    db: sea_orm::DatabaseConnection,
+    started: std::time::Instant,
+) -> anyhow::Result<AppState> {
+    let state = AppState::new(config, db, started)?;
+    state.set_snapshot(store::providers::load_snapshot(state.db(), state.config()).await?);
+    state.reload_keys().await.context("loading API keys")?;
+    state.combos().set(
+        store::combos::load_set(state.db())
+            .await
+            .context("loading combos")?,
+    );
+    state
+        .accounts()
+        .set_settings(http::system::routing::load(state.db()).await);
+    state
+        .resilience()
+        .set_settings(http::system::resilience::load(state.db()).await);
+    state
+        .traffic()
+        .cache
+        .set_settings(http::system::traffic::load(state.db()).await);
+    http::settings::load(&state).await;
+    state.routing().load(state.db()).await;
+    state.usage().load(state.db()).await?;
+    state
+        .outbound()
+        .load(
+            state.db(),
+            &crate::crypto::SecretBox::new(&state.config().storage_encryption_key),
+        )
+        .await;
+    state.usage().start_writer(state.db().clone());
+    Ok(state)
 }
 
 /// Says at start whether /v1 needs a key, and why.

@@ -17,13 +17,39 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct ResilienceSettings {
     pub base_cooldown_secs: u64,
     pub max_backoff_steps: u32,
     pub use_upstream_hints: bool,
     pub breaker_threshold: u32,
     pub breaker_reset_secs: u64,
+    /// Per-account request queue and pacing (`traffic::pacing`); 0 = no limit.
+    pub rpm_limit: u32,
+    pub min_gap_ms: u64,
+    pub max_concurrent: u32,
+    /// How long a request waits in an account's queue before moving on.
+    pub queue_max_wait_ms: u64,
+    /// Requests waiting per account at most.
+    pub queue_max_size: u32,
+    /// Until an upstream's response headers arrive (then the next target is tried).
+    pub headers_timeout_secs: u64,
+    /// Until a stream's first output (then the next target is tried).
+    pub first_output_timeout_secs: u64,
+    /// A stream silent this long ends with an in-band error.
+    pub idle_timeout_secs: u64,
+}
+
+impl ResilienceSettings {
+    pub fn pace_limits(&self) -> crate::traffic::pacing::PaceLimits {
+        crate::traffic::pacing::PaceLimits {
+            rpm: self.rpm_limit,
+            min_gap: Duration::from_millis(self.min_gap_ms),
+            max_concurrent: self.max_concurrent,
+            max_wait: Duration::from_millis(self.queue_max_wait_ms),
+            max_queue: self.queue_max_size,
+        }
+    }
 }
 
 impl Default for ResilienceSettings {
@@ -34,6 +60,14 @@ impl Default for ResilienceSettings {
             use_upstream_hints: true,
             breaker_threshold: 5,
             breaker_reset_secs: 60,
+            rpm_limit: 0,
+            min_gap_ms: 0,
+            max_concurrent: 0,
+            queue_max_wait_ms: 10_000,
+            queue_max_size: 100,
+            headers_timeout_secs: 120,
+            first_output_timeout_secs: 120,
+            idle_timeout_secs: 300,
         }
     }
 }

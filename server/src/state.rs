@@ -25,10 +25,15 @@ struct Inner {
     snapshot: SnapshotCell,
     keys: KeyIndex,
     combos: crate::routing::ComboCell,
+    routing: crate::routing::policy::Routing,
     accounts: Accounts,
     resilience: Resilience,
     http: reqwest::Client,
+    outbound: crate::outbound::Outbound,
     usage: UsageRecorder,
+    traffic: crate::traffic::Traffic,
+    ai: crate::ai_settings::AiCell,
+    monitor: crate::translation_monitor::Monitor,
 }
 
 impl AppState {
@@ -43,10 +48,15 @@ impl AppState {
             snapshot: SnapshotCell::default(),
             keys: KeyIndex::default(),
             combos: crate::routing::ComboCell::default(),
+            routing: crate::routing::policy::Routing::default(),
             accounts: Accounts::default(),
             resilience: Resilience::default(),
             http: http_client()?,
+            outbound: crate::outbound::Outbound::default(),
             usage: UsageRecorder::new(),
+            traffic: crate::traffic::Traffic::default(),
+            ai: crate::ai_settings::AiCell::default(),
+            monitor: crate::translation_monitor::Monitor::default(),
         })))
     }
     pub fn config(&self) -> &Config {
@@ -82,6 +92,10 @@ impl AppState {
     pub fn combos(&self) -> &crate::routing::ComboCell {
         &self.0.combos
     }
+    /// Routing beyond combos: aliases, chains, auto-routing, lockouts, decisions.
+    pub fn routing(&self) -> &crate::routing::policy::Routing {
+        &self.0.routing
+    }
     /// API keys by hash (see `auth::api_keys`).
     pub fn keys(&self) -> &KeyIndex {
         &self.0.keys
@@ -96,6 +110,18 @@ impl AppState {
     pub fn usage(&self) -> &UsageRecorder {
         &self.0.usage
     }
+    /// Settings → AI and the guard of Settings → Security (see `ai_settings`).
+    pub fn ai(&self) -> &crate::ai_settings::AiCell {
+        &self.0.ai
+    }
+    /// Translator → Live Monitor (see `translation_monitor`).
+    pub fn monitor(&self) -> &crate::translation_monitor::Monitor {
+        &self.0.monitor
+    }
+    /// Response cache, idempotency, per-account pacing and latency telemetry (see `traffic`).
+    pub fn traffic(&self) -> &crate::traffic::Traffic {
+        &self.0.traffic
+    }
     pub fn uptime_secs(&self) -> u64 {
         self.0.started.elapsed().as_secs()
     }
@@ -103,6 +129,14 @@ impl AppState {
     /// timeout: streams set per-read timeouts, admin calls a per-request one.
     pub fn http(&self) -> &reqwest::Client {
         &self.0.http
+    }
+    /// The client for an upstream call to `provider`: through its outbound proxy (Settings →
+    /// Advanced) when one applies, else the shared one (see `outbound`).
+    pub fn http_for(&self, provider: &str) -> reqwest::Client {
+        self.0.outbound.client(&self.0.http, provider)
+    }
+    pub fn outbound(&self) -> &crate::outbound::Outbound {
+        &self.0.outbound
     }
 }
 

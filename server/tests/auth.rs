@@ -148,7 +148,7 @@ async fn form_login_redirects_and_keeps_next() {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         resp.headers()["location"],
-        "/dashboard/health",
+        "/dashboard",
         "no open redirect"
     );
 }

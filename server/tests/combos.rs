@@ -254,14 +254,14 @@ async fn bad_combos_are_refused_with_the_field_named() {
             "auto",
         ),
         (
-            json!({ "name": "a", "strategy": "auto", "models": ok_models }),
+            json!({ "name": "a", "strategy": "fastest", "models": ok_models }),
             "invalid_strategy",
             "priority, weighted, round-robin",
         ),
         (
-            json!({ "name": "a", "strategy": "context-relay", "models": ok_models }),
+            json!({ "name": "a", "strategy": "relay", "models": ok_models }),
             "invalid_strategy",
-            "context-relay",
+            "context-optimized, context-relay, auto",
         ),
         (
             json!({ "name": "a", "strategy": 3, "models": ok_models }),

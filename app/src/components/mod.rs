@@ -1,3 +1,4 @@
 pub mod copy;
 pub mod layout;
 pub mod theme;
+pub mod toast;

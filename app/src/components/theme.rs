@@ -7,9 +7,28 @@ use leptos::prelude::*;
 const STORAGE_KEY: &str = "omniroute-theme";
 const CHOICES: [(&str, &str); 3] = [("light", "Light"), ("dark", "Dark"), ("system", "System")];
 
+/// The current choice, shared by every switch on the page (the top bar and Settings →
+/// Appearance) when the layout provides it.
+#[derive(Clone, Copy)]
+pub struct ThemeChoice(pub RwSignal<String>);
+
+impl ThemeChoice {
+    pub fn new() -> Self {
+        Self(RwSignal::new(String::from("system")))
+    }
+}
+
+impl Default for ThemeChoice {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `secondary`: a second switch on the page (Settings → Appearance); its buttons carry
+/// `data-theme-option` so the top bar's stay the ones tests and scripts address.
 #[component]
-pub fn ThemeSwitch() -> impl IntoView {
-    let choice = RwSignal::new(String::from("system"));
+pub fn ThemeSwitch(#[prop(optional)] secondary: bool) -> impl IntoView {
+    let choice = use_context::<ThemeChoice>().unwrap_or_default().0;
     // Runs in the browser only: pick up what the boot script applied.
     Effect::new(move |_| {
         if let Some(saved) = read_saved() {
@@ -26,7 +45,8 @@ pub fn ThemeSwitch() -> impl IntoView {
                         <button
                             type="button"
                             class="segmented-btn"
-                            data-theme-choice=value
+                            data-theme-choice=(!secondary).then_some(value)
+                            data-theme-option=secondary.then_some(value)
                             aria-pressed=move || (choice.get() == value).to_string()
                             on:click=move |_| {
                                 apply(value);

@@ -31,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
         query.with(|q| {
             q.get("next")
                 .and_then(|n| safe_next(&n).map(str::to_string))
-                .unwrap_or_else(|| "/dashboard/health".to_string())
+                .unwrap_or_else(|| "/dashboard".to_string())
         })
     };
     view! {

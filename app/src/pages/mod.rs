@@ -1,9 +1,15 @@
 pub mod api_manager;
 pub mod cli_tools;
+pub mod combos;
+pub mod costs;
 pub mod endpoints;
 pub mod health;
+pub mod home;
 pub mod login;
+pub mod logs;
+pub mod mcp;
 pub mod not_found;
 pub mod providers;
 pub mod settings;
 pub mod translator;
+pub mod usage;

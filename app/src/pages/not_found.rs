@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
             <div class="card narrow">
                 <h1>"Page not found"</h1>
                 <p class="muted">"There is nothing at this address."</p>
-                <a class="btn btn-primary" href="/dashboard/health">"Go to the dashboard"</a>
+                <a class="btn btn-primary" href="/dashboard">"Go to the dashboard"</a>
             </div>
         </main>
     }

@@ -31,7 +31,24 @@ pub(crate) async fn images(call: Call) -> Response {
             }
         })
         .collect();
-    stream::json(&json!({ "created": CREATED, "data": data }), &call.scenario)
+    let mut body = json!({ "created": CREATED, "data": data });
+    if let Some(usage) = token_usage(&call) {
+        body["usage"] = usage;
+    }
+    stream::json(&body, &call.scenario)
+}
+
+/// gpt-image-1 / gpt-4o-transcribe style `usage`, when the scenario sets token counts.
+fn token_usage(call: &Call) -> Option<Value> {
+    call.scenario.usage.as_ref().map(|u| {
+        let (input, output) = (u.input.unwrap_or(0), u.output.unwrap_or(0));
+        json!({
+            "input_tokens": input + u.cache_read,
+            "output_tokens": output,
+            "total_tokens": input + u.cache_read + output,
+            "input_tokens_details": { "cached_tokens": u.cache_read },
+        })
+    })
 }
 
 /// `POST /v1/audio/speech`: a few bytes of the requested format (default mp3) with its
@@ -76,6 +93,12 @@ pub(crate) async fn transcriptions(call: Call) -> Response {
             &json!({ "task": "transcribe", "language": "english", "duration": 1.0, "text": text, "segments": [] }),
             &call.scenario,
         ),
-        _ => stream::json(&json!({ "text": text }), &call.scenario),
+        _ => {
+            let mut body = json!({ "text": text });
+            if let Some(usage) = token_usage(&call) {
+                body["usage"] = usage;
+            }
+            stream::json(&body, &call.scenario)
+        }
     }
 }

@@ -98,6 +98,9 @@ pub enum Fault {
         #[serde(default)]
         after_events: Option<usize>,
     },
+    /// Send the whole stream but its very last event (OpenAI: `data: [DONE]`; Anthropic:
+    /// `message_stop`), then end the body cleanly.
+    MissingDone,
 }
 
 /// The class of an HTTP error; each dialect renders it its own way.

@@ -60,6 +60,7 @@ fn plan(chunks: Vec<Bytes>, malformed: Bytes, fault: Option<&Fault>) -> Vec<Step
             steps
         }
         Some(Fault::Truncate { after_events }) => chunks.take(cut(*after_events)).collect(),
+        Some(Fault::MissingDone) => chunks.take(len.saturating_sub(1)).collect(),
         Some(Fault::ResetMidStream { after_events }) => {
             let mut steps: Vec<Step> = chunks.take(cut(*after_events)).collect();
             steps.push(Step::Fail);

@@ -138,7 +138,7 @@ pub async fn login(
             let target = next
                 .as_deref()
                 .and_then(app::pages::login::safe_next)
-                .unwrap_or("/dashboard/health");
+                .unwrap_or("/dashboard");
             Redirect::to(target).into_response()
         }
     }
@@ -221,9 +221,15 @@ fn is_public(path: &str) -> bool {
         "/robots.txt",
     ];
     const PREFIXES: &[&str] = &["/api/auth/", "/pkg/"];
+    is_key_path(path) || EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// Paths that authenticate with API keys in their own layers (no cookies, so no CSRF
+/// check): the client API, the MCP transports, A2A and its agent card.
+fn is_key_path(path: &str) -> bool {
     crate::http::v1::is_client_path(path)
-        || EXACT.contains(&path)
-        || PREFIXES.iter().any(|p| path.starts_with(p))
+        || crate::mcp::is_transport_path(path)
+        || crate::a2a::is_public_path(path)
 }
 
 /// A state-changing request whose Origin (or Sec-Fetch-Site) says it comes from another site.
@@ -286,12 +292,12 @@ pub async fn gate(
             };
         }
     }
-    if !crate::http::v1::is_client_path(&path) && is_cross_site(&req) {
+    if !is_key_path(&path) && is_cross_site(&req) {
         return ApiError::CrossSite.into_response();
     }
     if path == "/login" {
         if req.method() == Method::GET && is_authenticated(&session).await {
-            return Redirect::to("/dashboard/health").into_response();
+            return Redirect::to("/dashboard").into_response();
         }
         return next.run(req).await;
     }

@@ -10,8 +10,15 @@ pub mod auth;
 pub mod dashboard;
 pub mod error;
 pub mod health;
+pub mod logging_settings;
 pub mod manage;
+pub mod openapi;
+pub mod overview;
+pub mod proxy_settings;
+pub mod routing_api;
+pub mod settings;
 pub mod system;
+pub mod translator_tools;
 pub mod v1;
 
 use crate::state::AppState;
@@ -42,15 +49,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone());
 
     Router::new()
-        .route("/", get(|| async { Redirect::to("/dashboard/health") }))
-        .route(
-            "/dashboard",
-            get(|| async { Redirect::to("/dashboard/health") }),
-        )
+        .route("/", get(|| async { Redirect::to("/dashboard") }))
         .merge(api)
-        .merge(manage::routes(state.clone()))
+        .merge(api_routes(&state, &system))
         .merge(v1::routes(state.clone()))
-        .merge(system::routes(system.clone()))
+        .merge(crate::mcp::routes(system.clone()))
+        .merge(crate::a2a::routes(system.clone()))
         .merge(dashboard::routes(state.clone(), system.clone()))
         .layer(axum::middleware::from_fn_with_state(state, auth::gate))
         .layer(session_layer)
@@ -58,6 +62,16 @@ pub fn router(state: AppState) -> Router {
             system,
             system::ip_access::enforce,
         ))
+}
+
+/// Every management route under `/api` (providers, keys, combos, usage, settings, MCP and A2A
+/// management, OpenAPI, routing). The public router serves it behind the gate; the dashboard's
+/// server functions and `PATCH /api/settings` call it in-process.
+pub fn api_routes(state: &AppState, system: &system::SystemState) -> Router {
+    manage::routes(state.clone())
+        .merge(openapi::routes(state.clone()))
+        .merge(routing_api::routes(state.clone()))
+        .merge(system::routes(system.clone()))
 }
 
 /// The cookie signing key, derived from JWT_SECRET (any length) through SHA-256.

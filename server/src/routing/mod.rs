@@ -22,7 +22,15 @@
 //! }
 //! ```
 
+pub mod aliases;
+pub mod auto;
+pub mod classify;
+pub mod decisions;
 mod facts;
+pub mod lockout;
+pub mod policy;
+pub mod relay;
+pub mod route;
 mod runtime;
 mod strategy;
 #[cfg(test)]
@@ -63,10 +71,15 @@ pub enum Strategy {
     Lkgp,
     /// The largest context window first (unknown last).
     ContextOptimized,
+    /// In order, like priority; when a target runs out of quota the next one is handed a
+    /// compact summary of the conversation (see `relay`).
+    ContextRelay,
+    /// The steps ranked by the auto-routing scorer (see `auto`).
+    Auto,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 11] = [
+    pub const ALL: [Strategy; 13] = [
         Strategy::Priority,
         Strategy::Weighted,
         Strategy::RoundRobin,
@@ -78,6 +91,8 @@ impl Strategy {
         Strategy::P2c,
         Strategy::Lkgp,
         Strategy::ContextOptimized,
+        Strategy::ContextRelay,
+        Strategy::Auto,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +108,8 @@ impl Strategy {
             Strategy::P2c => "p2c",
             Strategy::Lkgp => "lkgp",
             Strategy::ContextOptimized => "context-optimized",
+            Strategy::ContextRelay => "context-relay",
+            Strategy::Auto => "auto",
         }
     }
 
@@ -354,9 +371,21 @@ pub struct ComboCell {
 }
 
 impl Default for ComboCell {
+    /// OS randomness, or a fixed seed from `OMNIROUTE_ROUTING_SEED` (deterministic tests).
     fn default() -> Self {
-        ComboCell::with_runtime(ComboRuntime::new())
+        ComboCell::with_runtime(match seed_from_env() {
+            Some(seed) => ComboRuntime::with_seed(seed),
+            None => ComboRuntime::new(),
+        })
     }
+}
+
+/// `OMNIROUTE_ROUTING_SEED`: seeds every routing random choice (strategies, auto-routing
+/// exploration), so that a test sees the same decisions on every run.
+pub fn seed_from_env() -> Option<u64> {
+    std::env::var("OMNIROUTE_ROUTING_SEED")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
 }
 
 impl ComboCell {
@@ -376,7 +405,9 @@ impl ComboCell {
 
     /// Installs a new set; runtime state of combos that no longer exist is dropped.
     pub fn set(&self, set: ComboSet) {
-        self.runtime.retain_combos(|name| set.contains(name));
+        // auto-routing variants keep their last-known-good state (they are not combos)
+        self.runtime
+            .retain_combos(|name| set.contains(name) || auto::Variant::parse(name).is_some());
         let mut guard = self.set.write().unwrap_or_else(|p| p.into_inner());
         *guard = Arc::new(set);
     }

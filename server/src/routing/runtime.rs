@@ -70,6 +70,26 @@ impl Health {
     pub fn latency_ms(&self) -> f64 {
         self.latency_ms.unwrap_or(0.0)
     }
+
+    /// The moving average of successful attempts' latency, when there was one.
+    pub fn known_latency_ms(&self) -> Option<f64> {
+        self.latency_ms
+    }
+
+    /// Outcomes recorded (at most 32).
+    pub fn samples(&self) -> u32 {
+        self.samples
+    }
+
+    /// Failures among the `n` most recent outcomes (n ≤ 32).
+    pub fn recent_failures(&self, n: u32) -> u32 {
+        let n = n.min(self.samples).min(32);
+        if n == 0 {
+            return 0;
+        }
+        let mask = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+        (self.outcomes & mask).count_ones()
+    }
 }
 
 impl State {

@@ -87,7 +87,26 @@ fn order(
     let n = branches.len();
     let mut order: Vec<usize> = (0..n).collect();
     match combo.strategy {
-        Strategy::Priority | Strategy::FillFirst => {}
+        Strategy::Priority | Strategy::FillFirst | Strategy::ContextRelay => {}
+        Strategy::Auto => {
+            // Nested auto combos: healthiest, then cheapest. A top-level auto combo is
+            // re-ranked by the full auto-routing scorer (`route`).
+            let keys: Vec<(f64, Option<f64>)> = branches
+                .iter()
+                .map(|b| {
+                    (
+                        state.health_of(b.model()).failure_rate(),
+                        inputs.facts.price(b.model()),
+                    )
+                })
+                .collect();
+            order.sort_by(|&a, &b| {
+                keys[a]
+                    .0
+                    .total_cmp(&keys[b].0)
+                    .then(known_first(keys[a].1, keys[b].1, |x, y| x.total_cmp(&y)))
+            });
+        }
         Strategy::Weighted => order = weighted(branches, &mut state.rng),
         Strategy::RoundRobin => order = round_robin(combo, n, inputs.commit, state),
         Strategy::Random => order.shuffle(&mut state.rng),

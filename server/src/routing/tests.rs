@@ -43,11 +43,16 @@ fn counts(firsts: &[String]) -> HashMap<&str, usize> {
 const ABC: [&str; 3] = ["p/a", "p/b", "p/c"];
 
 #[test]
-fn strategy_names_round_trip_and_exclude_unimplemented_ones() {
+fn strategy_names_round_trip_and_refuse_unknown_ones() {
     for s in Strategy::ALL {
         assert_eq!(Strategy::parse(s.as_str()), Some(s));
     }
-    for missing in ["auto", "context-relay", "Priority", ""] {
+    assert_eq!(Strategy::parse("auto"), Some(Strategy::Auto));
+    assert_eq!(
+        Strategy::parse("context-relay"),
+        Some(Strategy::ContextRelay)
+    );
+    for missing in ["smart", "Priority", ""] {
         assert_eq!(Strategy::parse(missing), None, "{missing}");
     }
     assert!(Strategy::names().starts_with("priority, weighted, round-robin"));

@@ -2,10 +2,12 @@
 //! it must not touch (not a database, written by a newer OmniRoute), runs the migrations, and
 //! offers small typed stores on top.
 
+pub mod a2a_tasks;
 pub mod api_keys;
 pub mod budgets;
 pub mod combos;
 pub mod kv;
+pub mod mcp_audit;
 pub mod pricing;
 pub mod providers;
 pub mod sessions;

@@ -39,6 +39,7 @@ fn active(e: &UsageEvent, cost: Option<f64>) -> uh::ActiveModel {
         error: Set(e.error.clone()),
         attempt: Set(i32::try_from(e.attempt).unwrap_or(i32::MAX)),
         streamed: Set(e.streamed),
+        cached: Set(e.cached),
         cost_usd: Set(cost),
     }
 }
@@ -57,7 +58,69 @@ pub async fn insert_batch(
             .exec_without_returning(&txn)
             .await?;
     }
+    for (e, _) in rows {
+        if let Some(bodies) = &e.bodies {
+            upsert_bodies(&txn, &e.request_id, e.ts_ms, bodies).await?;
+        }
+    }
     txn.commit().await
+}
+
+/// Stores the bodies of a request: the first request body kept, the latest response body.
+async fn upsert_bodies(
+    db: &impl ConnectionTrait,
+    request_id: &str,
+    ts: i64,
+    bodies: &crate::usage::bodies::Bodies,
+) -> Result<(), DbErr> {
+    let text = |k: &Option<crate::usage::bodies::Kept>| -> Value {
+        Value::String(k.as_ref().map(|k| k.text.clone()))
+    };
+    let cut = |k: &Option<crate::usage::bodies::Kept>| -> Value {
+        Value::from(k.as_ref().is_some_and(|k| k.truncated))
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "INSERT INTO usage_bodies (request_id, ts, request_body, request_truncated, response_body, response_truncated)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (request_id) DO UPDATE SET
+            request_body = COALESCE(usage_bodies.request_body, excluded.request_body),
+            request_truncated = CASE WHEN usage_bodies.request_body IS NULL THEN excluded.request_truncated ELSE usage_bodies.request_truncated END,
+            response_body = COALESCE(excluded.response_body, usage_bodies.response_body),
+            response_truncated = CASE WHEN excluded.response_body IS NULL THEN usage_bodies.response_truncated ELSE excluded.response_truncated END",
+        [
+            Value::from(request_id),
+            Value::from(ts),
+            text(&bodies.request),
+            cut(&bodies.request),
+            text(&bodies.response),
+            cut(&bodies.response),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The bodies recorded for a request, if any.
+pub async fn bodies_of(
+    db: &DatabaseConnection,
+    request_id: &str,
+) -> Result<Option<entity::usage_bodies::Model>, DbErr> {
+    entity::usage_bodies::Entity::find_by_id(request_id.to_string())
+        .one(db)
+        .await
+}
+
+/// Deletes bodies recorded before `before_ms`; answers how many.
+pub async fn delete_bodies_before(db: &DatabaseConnection, before_ms: i64) -> Result<u64, DbErr> {
+    let r = db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "DELETE FROM usage_bodies WHERE ts < $1",
+            [Value::from(before_ms)],
+        ))
+        .await?;
+    Ok(r.rows_affected())
 }
 
 /// `(key id, spend since day_start, since week_start, since month_start)` for every key with
@@ -107,6 +170,33 @@ pub struct Filter {
     pub model: Option<String>,
     pub key_id: Option<String>,
     pub status: Option<StatusFilter>,
+    /// Text searched (case-insensitive substring) in the request id, the requested and
+    /// upstream model, the provider, the key's name and the error.
+    pub search: Option<String>,
+}
+
+/// The columns `Filter::search` looks in.
+const SEARCHED: [&str; 6] = [
+    "request_id",
+    "requested_model",
+    "model",
+    "provider",
+    "api_key_name",
+    "error",
+];
+
+/// `text` as a LIKE pattern matching it anywhere (backslash escapes `%`, `_` and itself).
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +235,16 @@ impl Filter {
             Some(StatusFilter::Code(c)) => push("status = ?", i32::from(c).into(), &mut values),
             None => {}
         }
+        if let Some(text) = &self.search {
+            values.push(like_pattern(text).into());
+            let n = values.len();
+            let any = SEARCHED
+                .iter()
+                .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE ${n} ESCAPE '\\'"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            clauses.push(format!("({any})"));
+        }
         (clauses.join(" AND "), values)
     }
 
@@ -163,6 +263,17 @@ impl Filter {
         }
         if let Some(v) = &self.key_id {
             q = q.filter(uh::Column::ApiKeyId.eq(v.as_str()));
+        }
+        if let Some(text) = &self.search {
+            let pattern = like_pattern(text);
+            let mut any = sea_orm::Condition::any();
+            for c in SEARCHED {
+                any = any.add(sea_orm::sea_query::Expr::cust_with_values(
+                    format!("LOWER(COALESCE(\"{c}\", '')) LIKE ? ESCAPE '\\'"),
+                    [pattern.clone()],
+                ));
+            }
+            q = q.filter(any);
         }
         match self.status {
             Some(StatusFilter::Success) => q.filter(uh::Column::Success.eq(true)),

@@ -18,8 +18,8 @@
 //! is in the channel): the writer closes the channel, drains what is buffered, writes it and
 //! ends, and `shutdown` awaits it.
 //!
-//! Request and response bodies are not stored. The issue makes that optional and off by
-//! default; a later change can add it as a separate, size-capped table with retention.
+//! Request and response bodies are stored only when Settings → logging turns it on (off by
+//! default): see [`bodies`].
 //!
 //! # Cost
 //!
@@ -31,7 +31,10 @@
 //! never 0. A failed attempt without tokens costs 0; a successful one whose upstream reported
 //! no usage costs NULL (unknown).
 
+pub mod bodies;
 pub mod budget;
+pub mod media;
+pub mod retention;
 pub mod writer;
 
 use budget::Budgets;
@@ -81,6 +84,10 @@ pub struct UsageEvent {
     pub error: Option<String>,
     pub attempt: u32,
     pub streamed: bool,
+    /// Answered from the response cache: no upstream call, no cost.
+    pub cached: bool,
+    /// The request and response bodies, when recording them is on.
+    pub bodies: Option<Box<bodies::Bodies>>,
 }
 
 impl UsageEvent {
@@ -113,6 +120,8 @@ impl UsageEvent {
             error: None,
             attempt: 0,
             streamed: false,
+            cached: false,
+            bodies: None,
         }
     }
 
@@ -153,6 +162,8 @@ pub struct Recording {
     started: Instant,
     /// The usage seen so far (streams update it as they go).
     pub usage: Usage,
+    /// The bodies, when recording them is on.
+    capture: Option<bodies::Capture>,
 }
 
 impl Recording {
@@ -162,6 +173,21 @@ impl Recording {
             event: Some(event),
             started,
             usage: Usage::default(),
+            capture: bodies::Capture::when_enabled(&recorder.logging().get()),
+        }
+    }
+
+    /// Keeps the client's request body for the log (when recording bodies is on).
+    pub fn capture_request(&mut self, body: &[u8]) {
+        if let Some(c) = self.capture.as_mut() {
+            c.request(body);
+        }
+    }
+
+    /// Appends to the response body kept for the log (when recording bodies is on).
+    pub fn capture_response(&mut self, body: &[u8]) {
+        if let Some(c) = self.capture.as_mut() {
+            c.response(body);
         }
     }
 
@@ -181,6 +207,7 @@ impl Recording {
             event: self.event.take(),
             started: self.started,
             usage: self.usage,
+            capture: self.capture.take(),
         }
     }
 
@@ -196,6 +223,9 @@ impl Recording {
             e.status = status;
             e.success = error.is_none();
             e.error = error;
+            if let Some(c) = self.capture.take() {
+                e.bodies = Some(Box::new(c.bodies));
+            }
             self.recorder.record(e);
         }
     }
@@ -302,6 +332,7 @@ struct Inner {
     last_drop_log: Mutex<Option<Instant>>,
     prices: PriceBook,
     budgets: Budgets,
+    logging: bodies::LoggingCell,
 }
 
 /// The handle the request path records events with (cheap to clone).
@@ -326,6 +357,7 @@ impl UsageRecorder {
             last_drop_log: Mutex::new(None),
             prices: PriceBook::default(),
             budgets: Budgets::default(),
+            logging: bodies::LoggingCell::default(),
         }))
     }
 
@@ -368,6 +400,11 @@ impl UsageRecorder {
         &self.0.budgets
     }
 
+    /// Body recording and retention (Settings → logging).
+    pub fn logging(&self) -> &bodies::LoggingCell {
+        &self.0.logging
+    }
+
     /// Seeds the pricing table, loads prices, budgets and the spend of the current periods.
     pub async fn load(&self, db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
         use anyhow::Context;
@@ -382,6 +419,11 @@ impl UsageRecorder {
             .load(db, now_ms())
             .await
             .context("loading budgets and spend")?;
+        self.0
+            .logging
+            .load(db)
+            .await
+            .context("loading the logging settings")?;
         Ok(())
     }
 

@@ -76,7 +76,11 @@ async fn write(db: &DatabaseConnection, batch: &mut Vec<UsageEvent>, recorder: &
                 .as_deref()
                 .zip(e.model.as_deref())
                 .and_then(|(p, m)| prices.get(p).and_then(|models| models.get(m)));
-            let c = cost(&e.usage, price, e.success);
+            let c = if e.cached {
+                Some(0.0)
+            } else {
+                cost(&e.usage, price, e.success)
+            };
             (e, c)
         })
         .collect();

@@ -1,16 +1,20 @@
-//! Translator: the Playground and the Chat Tester (`chat_tester`). Pick the client's format (source) and the provider's (target),
+//! Translator: the Playground and the Chat Tester (`chat_tester`), the Test Bench (`bench`) and
+//! the Live Monitor (`monitor`), each mode at its own `?mode=` address. Pick the client's format (source) and the provider's (target),
 //! paste a body, and see what the gateway makes of it: a request goes source → target; a
 //! complete response or a stream comes back target → source, as the proxy returns a
 //! provider's answer to the client.
 
+pub mod bench;
 pub mod chat_tester;
 pub mod examples;
+pub mod monitor;
 
 use crate::api::error_text;
 use crate::api::translate::{Translate, TranslateInput};
 use examples::{example, format_label, FORMATS};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 const MODE_LABELS: [(&str, &str); 3] = [
     ("request", "Request"),
@@ -18,8 +22,54 @@ const MODE_LABELS: [(&str, &str); 3] = [
     ("stream", "Stream"),
 ];
 
+/// The page's modes, each at its own address (`?mode=bench`).
+const PAGE_MODES: [(&str, &str); 3] = [
+    ("playground", "Playground"),
+    ("bench", "Test Bench"),
+    ("monitor", "Live Monitor"),
+];
+
 #[component]
 pub fn TranslatorPage() -> impl IntoView {
+    let query = use_query_map();
+    let page_mode = move || {
+        query.with(|q| {
+            q.get("mode")
+                .filter(|m| PAGE_MODES.iter().any(|(id, _)| id == m))
+                .unwrap_or_else(|| "playground".to_string())
+        })
+    };
+    view! {
+        <Title text="Translator · OmniRoute"/>
+        <div class="page-head">
+            <h1>"Translator"</h1>
+            <p class="muted">
+                "See how OmniRoute translates between OpenAI Chat, Anthropic Messages, Gemini and OpenAI Responses — the same engine the gateway runs on every request."
+            </p>
+        </div>
+        <nav class="tabs" aria-label="Translator modes">
+            {PAGE_MODES
+                .iter()
+                .map(|(id, label)| {
+                    let id = *id;
+                    view! {
+                        <a class="tab" href=format!("/dashboard/translator?mode={id}") data-mode-tab=id aria-current=move || (page_mode() == id).then_some("page")>
+                            {*label}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+        {move || match page_mode().as_str() {
+            "bench" => view! { <bench::TestBench/> }.into_any(),
+            "monitor" => view! { <monitor::LiveMonitor/> }.into_any(),
+            _ => view! { <Playground/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Playground() -> impl IntoView {
     let mode = RwSignal::new("request");
     let source = RwSignal::new("openai_chat".to_string());
     let target = RwSignal::new("anthropic".to_string());
@@ -99,13 +149,6 @@ pub fn TranslatorPage() -> impl IntoView {
     let result = action.value();
 
     view! {
-        <Title text="Translator · OmniRoute"/>
-        <div class="page-head">
-            <h1>"Translator"</h1>
-            <p class="muted">
-                "See how OmniRoute translates between OpenAI Chat, Anthropic Messages, Gemini and OpenAI Responses — the same engine the gateway runs on every request."
-            </p>
-        </div>
         <section class="card playground" aria-labelledby="playground-title">
             <div class="playground-head">
                 <h2 id="playground-title" class="card-title">"Playground"</h2>

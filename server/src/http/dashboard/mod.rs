@@ -52,7 +52,7 @@ pub fn leptos_options() -> LeptosOptions {
 pub fn routes(state: AppState, system: super::system::SystemState) -> Router {
     let options = leptos_options();
     let routes = generate_route_list(app::App);
-    let api = super::manage::routes(state.clone()).merge(super::system::routes(system));
+    let api = super::api_routes(&state, &system);
     let backend = Backend(Arc::new(DashboardService { state, api }));
     let context = {
         let backend = backend.clone();

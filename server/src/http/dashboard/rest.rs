@@ -68,3 +68,19 @@ pub(super) fn method(name: &str) -> Result<Method, String> {
     Method::from_bytes(name.to_ascii_uppercase().as_bytes())
         .map_err(|_| format!("{name} is not an HTTP method."))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_become_sentences() {
+        assert_eq!(
+            sentence("an API key named \"x\" already exists"),
+            "An API key named \"x\" already exists."
+        );
+        assert_eq!(sentence("done."), "Done.");
+        assert!(method("patch").is_ok());
+        assert!(method("no such").is_err());
+    }
+}

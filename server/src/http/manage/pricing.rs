@@ -33,6 +33,7 @@ fn view(row: &Model) -> Value {
         "cacheRead": row.cache_read,
         "cacheWrite": row.cache_write,
         "source": row.source,
+        "hasDefault": store::seed_price(&row.provider, &row.model).is_some(),
         "updatedAt": iso(row.updated_at),
     })
 }

@@ -60,11 +60,12 @@ fn models_request(target: Target<'_>, c: &StoredConnection) -> Result<UpstreamRe
 
 fn send(
     state: &AppState,
+    provider: &str,
     method: reqwest::Method,
     req: &UpstreamRequest,
 ) -> reqwest::RequestBuilder {
     let mut builder = state
-        .http()
+        .http_for(provider)
         .request(method, &req.url)
         .timeout(ADMIN_TIMEOUT)
         .header("accept", "application/json");
@@ -152,7 +153,7 @@ pub(super) async fn list_models(
         }
         Err(e) => return Err(ListError::Build(e)),
     };
-    let response = send(state, reqwest::Method::GET, &req)
+    let response = send(state, target.id(), reqwest::Method::GET, &req)
         .send()
         .await
         .map_err(|e| ListError::Upstream {
@@ -262,7 +263,7 @@ pub(super) async fn probe(state: &AppState, target: Target<'_>, c: &StoredConnec
         Err(e) => return done(false, None, e.to_string()),
     };
     let body = tiny_chat(req.format, &model);
-    let response = send(state, reqwest::Method::POST, &req)
+    let response = send(state, target.id(), reqwest::Method::POST, &req)
         .json(&body)
         .send()
         .await;

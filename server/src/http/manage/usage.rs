@@ -122,6 +122,12 @@ fn filter(q: &HashMap<String, String>) -> Result<Filter, ApiError> {
         model: param(q, "model").map(str::to_string),
         key_id: param(q, "keyId").map(str::to_string),
         status,
+        search: match param(q, "q") {
+            Some(t) if t.chars().count() > 200 => {
+                return Err(bad("q", "must have at most 200 characters"))
+            }
+            t => t.map(str::to_string),
+        },
     })
 }
 
@@ -287,6 +293,7 @@ fn log_view(row: &Model) -> Value {
         "error": row.error,
         "attempt": row.attempt,
         "streamed": row.streamed,
+        "cached": row.cached,
         "cost": row.cost_usd,
     })
 }
@@ -309,8 +316,8 @@ fn bounded(
     }
 }
 
-/// `GET /api/usage/logs?limit=&offset=&status=&provider=&model=&keyId=&from=&to=`: the
-/// request log, newest first.
+/// `GET /api/usage/logs?limit=&offset=&status=&provider=&model=&keyId=&q=&from=&to=`: the
+/// request log, newest first (`q`: text in the request id, models, provider, key name, error).
 pub(super) async fn logs(
     State(state): State<AppState>,
     Query(q): Params,
@@ -327,7 +334,8 @@ pub(super) async fn logs(
     })))
 }
 
-/// `GET /api/usage/logs/{id}`: one row and every attempt of its request.
+/// `GET /api/usage/logs/{id}`: one row, every attempt of its request, and the bodies recorded
+/// for it (`null` unless Settings → logging records bodies).
 pub(super) async fn log_detail(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -336,9 +344,16 @@ pub(super) async fn log_detail(
     let n: i64 = id.trim().parse().map_err(|_| not_found())?;
     let row = store::log(state.db(), n).await?.ok_or_else(not_found)?;
     let attempts = store::attempts_of(state.db(), &row.request_id).await?;
+    let bodies = store::bodies_of(state.db(), &row.request_id).await?;
     Ok(Json(json!({
         "log": log_view(&row),
         "attempts": attempts.iter().map(log_view).collect::<Vec<_>>(),
+        "bodies": bodies.map(|b| json!({
+            "request": b.request_body,
+            "requestTruncated": b.request_truncated,
+            "response": b.response_body,
+            "responseTruncated": b.response_truncated,
+        })),
     })))
 }
 

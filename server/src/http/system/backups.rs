@@ -402,6 +402,8 @@ pub async fn import(
     system.app.set_snapshot(snapshot);
     system.app.reload_keys().await.map_err(internal)?;
     crate::http::manage::combos::reload(&system.app).await?;
+    // Settings → AI / Security / Translator read in-memory cells: refresh them too.
+    crate::http::settings::load(&system.app).await;
     tracing::info!(
         "database imported ({} tables); backup before import: {:?}",
         copied.len(),

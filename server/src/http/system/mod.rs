@@ -5,6 +5,7 @@ pub mod backups;
 pub mod ip_access;
 pub mod resilience;
 pub mod routing;
+pub mod traffic;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -16,6 +17,8 @@ use std::sync::Arc;
 pub struct SystemState {
     pub app: AppState,
     pub ip: Arc<ip_access::IpAccessCell>,
+    /// MCP and A2A: settings, the audit writer, running tasks (see `crate::mcp::Hub`).
+    pub agents: crate::mcp::Hub,
 }
 
 impl SystemState {
@@ -23,6 +26,7 @@ impl SystemState {
         Self {
             app,
             ip: Arc::new(ip_access::IpAccessCell::default()),
+            agents: crate::mcp::Hub::default(),
         }
     }
 }
@@ -57,5 +61,11 @@ pub fn routes(system: SystemState) -> Router {
                 backups::MAX_IMPORT_BYTES + 1024 * 1024,
             )),
         )
+        .merge(crate::mcp::manage::routes())
+        .merge(crate::a2a::manage::routes())
+        .merge(crate::http::settings::routes())
+        .merge(crate::http::translator_tools::routes())
+        .route("/api/overview", get(crate::http::overview::overview))
+        .merge(traffic::routes())
         .with_state(system)
 }

@@ -24,11 +24,15 @@ pub async fn load(db: &DatabaseConnection) -> ResilienceSettings {
 
 pub async fn state(State(system): State<SystemState>) -> Json<Value> {
     let r = system.app.resilience();
-    Json(json!({ "settings": r.settings(), "state": r.view() }))
+    let mut state = serde_json::to_value(r.view()).unwrap_or_else(|_| json!({}));
+    // per-model lockouts (routing::lockout) sit next to cooldowns and breakers
+    state["lockouts"] = json!(system.app.routing().lockouts().view());
+    Json(json!({ "settings": r.settings(), "state": state, "lockouts": state["lockouts"] }))
 }
 
 pub async fn reset(State(system): State<SystemState>) -> Json<Value> {
     system.app.resilience().reset();
+    system.app.routing().lockouts().clear();
     tracing::info!("circuit breakers and cooldowns reset from the dashboard");
     Json(json!({ "success": true }))
 }
@@ -57,6 +61,30 @@ pub async fn put_settings(
     }
     if let Some(b) = body.boolean("useUpstreamHints")? {
         s.use_upstream_hints = b;
+    }
+    if let Some(n) = body.integer_in("rpmLimit", 0, 1_000_000)? {
+        s.rpm_limit = n as u32;
+    }
+    if let Some(n) = body.integer_in("minGapMs", 0, 3_600_000)? {
+        s.min_gap_ms = n as u64;
+    }
+    if let Some(n) = body.integer_in("maxConcurrent", 0, 10_000)? {
+        s.max_concurrent = n as u32;
+    }
+    if let Some(n) = body.integer_in("queueMaxWaitMs", 0, 600_000)? {
+        s.queue_max_wait_ms = n as u64;
+    }
+    if let Some(n) = body.integer_in("queueMaxSize", 0, 100_000)? {
+        s.queue_max_size = n as u32;
+    }
+    if let Some(n) = body.integer_in("headersTimeoutSecs", 1, 3600)? {
+        s.headers_timeout_secs = n as u64;
+    }
+    if let Some(n) = body.integer_in("firstOutputTimeoutSecs", 1, 3600)? {
+        s.first_output_timeout_secs = n as u64;
+    }
+    if let Some(n) = body.integer_in("idleTimeoutSecs", 1, 3600)? {
+        s.idle_timeout_secs = n as u64;
     }
     store::kv::set_json(system.app.db(), KV_NAMESPACE, KV_KEY, &s)
         .await

@@ -195,7 +195,7 @@ pub async fn handle(
             }
         };
         let mut request = state
-            .http()
+            .http_for(candidate.target.id())
             .post(&upstream.url)
             .header(reqwest::header::CONTENT_TYPE, content_type);
         for (name, value) in &upstream.headers {
@@ -258,16 +258,31 @@ pub async fn handle(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("application/octet-stream")
             .to_string();
+        // A JSON answer is read whole for its token counts (`usage::media`), then forwarded
+        // unchanged; audio is streamed through (no tokens: an unknown cost).
+        let body = if content_type.starts_with("application/json") {
+            match tokio::time::timeout(TIMEOUT, response.bytes()).await {
+                Ok(Ok(bytes)) => {
+                    recording.usage = usage::media::from_response(&bytes);
+                    Body::from(bytes)
+                }
+                _ => {
+                    let message = format!("{who}: the response could not be read");
+                    recording.finish(502, Some(message.clone()));
+                    return err(502, &message);
+                }
+            }
+        } else {
+            Body::from_stream(response.bytes_stream())
+        };
         let mut out = Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from_stream(response.bytes_stream()))
+            .body(body)
             .unwrap_or_default();
         if let Ok(v) = candidate.target.id().parse() {
             out.headers_mut().insert("x-omniroute-provider", v);
         }
-        // The body is forwarded unchanged, so its token counts are not read: the row has no
-        // tokens and an unknown cost. Latency is the time to the upstream's headers.
         recording.finish(200, None);
         return out;
     }

@@ -12,6 +12,7 @@
 //! - `error`: errors in the caller's dialect.
 
 pub mod error;
+pub mod flow;
 pub mod legacy;
 pub mod media;
 pub mod models;
@@ -132,7 +133,10 @@ async fn client_auth(State(state): State<AppState>, mut req: Request, next: Next
             }
             Caller(Some(info))
         }
-        None if state.config().api_key_required() => {
+        None if state.config().api_key_required()
+            || (crate::ai_settings::is_model_list(req.method(), req.uri().path())
+                && state.ai().security().models_require_key) =>
+        {
             return refuse(
                 401,
                 "an API key is required: send it as Authorization: Bearer <key> (or x-api-key / x-goog-api-key); create one in Dashboard → API Manager",
@@ -144,8 +148,15 @@ async fn client_auth(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
-async fn run(state: AppState, ingress: Ingress, headers: HeaderMap) -> Response {
-    proxy::handle(state, ingress, headers).await
+async fn run(state: AppState, mut ingress: Ingress, headers: HeaderMap) -> Response {
+    // Settings → AI / Security (system prompt, thinking budget, injection guard).
+    let flag = match crate::ai_settings::apply(&state, &mut ingress) {
+        Ok(flag) => flag,
+        Err(refused) => return *refused,
+    };
+    let mut response = proxy::handle(state, ingress, headers).await;
+    crate::ai_settings::mark(&mut response, flag);
+    response
 }
 
 async fn chat_completions(

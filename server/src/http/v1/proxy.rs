@@ -9,7 +9,6 @@
 
 use super::error::V1Error;
 use crate::resilience::Outcome;
-use crate::routing::{PlannedTarget, RegistryFacts};
 use crate::snapshot::Connection;
 use crate::state::AppState;
 use crate::usage::{self, Recording, UsageEvent};
@@ -18,20 +17,14 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
-use gateway::providers::{
-    parse_model_string, AuthStyle, Registry, Resolution, ResolveError, ResolvedModel, WireFormat,
-};
+use gateway::providers::{ResolvedModel, WireFormat};
 use gateway::{Format, StreamTranslator, TranslateOptions};
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 use tokio::time::timeout;
 
-/// Until the upstream's response headers arrive.
-const HEADERS_TIMEOUT: Duration = Duration::from_secs(120);
-/// Until a stream produces its first output (failover is still possible until then).
-const FIRST_OUTPUT_TIMEOUT: Duration = Duration::from_secs(120);
-/// A stream silent this long is ended with an in-band error.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+// The header, first-output and idle timeouts are settings (Settings → Resilience), read per
+// attempt through `flow::Timeouts`.
 /// During silences the client gets an SSE comment this often, so proxies keep the line open.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// A whole non-streaming response body.
@@ -167,7 +160,13 @@ pub(super) fn over_budget(format: Format, over: &usage::budget::Exceeded, now_ms
     .retry_after(Some(secs))
 }
 
+/// One client request: cache, idempotency, progress events and meta headers around
+/// [`route`] (see `flow`).
 pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Response {
+    super::flow::around(state, ingress, headers).await
+}
+
+pub(super) async fn route(state: AppState, ingress: Ingress, headers: HeaderMap) -> Response {
     let format = ingress.format;
     let requested = match &ingress.model_from_path {
         Some(m) => m.clone(),
@@ -201,147 +200,77 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
         }
     }
     let snapshot = state.snapshot();
-    let registry = Registry::builtin();
     let session = session_key(&headers);
     let mut base = base;
 
-    // A combo name expands into the ordered targets its strategy picks; anything else is one
-    // model string.
-    let combos = state.combos();
-    let planned: Vec<PlannedTarget> = if combos.get().contains(&requested) {
-        base.combo = Some(requested.clone());
-        let facts = RegistryFacts::new(&snapshot.nodes);
-        match combos.plan(&requested, session.as_deref(), &facts) {
-            Ok(targets) => targets,
-            Err(e) => {
-                return refuse(
-                    &state,
-                    &base,
-                    V1Error::new(
-                        format,
-                        400,
-                        &format!("combo {requested:?} cannot be routed: {e}"),
-                    ),
-                )
-            }
-        }
-    } else {
-        Vec::new()
-    };
-    let is_combo = base.combo.is_some();
-    let steps: Vec<(String, Option<String>, Option<usize>)> = if is_combo {
-        planned
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.model.clone(), t.connection_id.clone(), Some(i)))
-            .collect()
-    } else {
-        vec![(requested.clone(), None, None)]
-    };
-
-    let mut candidates: Vec<(ResolvedModel<'_>, Option<String>, Option<usize>)> = Vec::new();
-    for (model, pinned, step) in &steps {
-        match parse_model_string(registry, &snapshot.nodes, model) {
-            Ok(Resolution::Exact(r)) => candidates.push((r, pinned.clone(), *step)),
-            Ok(Resolution::Candidates(v)) => {
-                candidates.extend(v.into_iter().map(|r| (r, pinned.clone(), *step)))
-            }
-            Err(e) if is_combo => {
-                tracing::warn!("combo {requested}: step {model} cannot be resolved: {e}");
-            }
-            Err(e) => {
-                let status = match e {
-                    ResolveError::UnknownModel(_) | ResolveError::UnknownPrefix { .. } => 404,
-                    _ => 400,
-                };
-                return refuse(
-                    &state,
-                    &base,
-                    V1Error::new(
-                        format,
-                        status,
-                        &format!("{e}. GET /v1/models lists the models of your connections"),
-                    ),
-                );
-            }
-        }
-    }
-
-    // Every (target, account) pair to try, in order; accounts cooling down and providers
-    // whose breaker is open are left out, remembering when the earliest comes back.
-    let resilience = state.resilience();
-    let now = Instant::now();
-    let mut resting: Option<(Duration, String)> = None;
-    let mut note_rest = |wait: Duration, why: String| {
-        if resting.as_ref().is_none_or(|(w, _)| wait < *w) {
-            resting = Some((wait, why));
-        }
-    };
-    let mut attempts: Vec<(&ResolvedModel<'_>, Option<&Connection>, Option<usize>)> = Vec::new();
-    for (candidate, pinned, step) in &candidates {
-        let provider = candidate.target.id();
-        if let Err(wait) = resilience.breaker_allows(provider) {
-            note_rest(wait, format!("the circuit breaker of {provider} is open"));
-            continue;
-        }
-        let mut connections = state
-            .accounts()
-            .order(provider, snapshot.connections_for(provider));
-        if let Some(id) = pinned {
-            connections.retain(|c| &c.id == id);
-        }
-        if connections.is_empty() {
-            if candidate.target.auth() == AuthStyle::None && pinned.is_none() {
-                attempts.push((candidate, None, *step)); // local servers need no account
-            }
-            continue;
-        }
-        for connection in connections {
-            match resilience.cooling_until(&connection.id) {
-                Some(until) => note_rest(
-                    until.saturating_duration_since(now),
-                    format!(
-                        "{provider} connection {:?} is cooling down",
-                        connection.name
-                    ),
-                ),
-                None => attempts.push((candidate, Some(connection), *step)),
-            }
-        }
-    }
-    if attempts.is_empty() {
-        if let Some((wait, why)) = resting {
-            let secs = wait.as_secs().max(1);
+    // Aliases, combos, auto-routing, fallback chains, provider blocking and the resting
+    // checks (breakers, cooldowns, per-model lockouts, wait-for-cooldown): `routing::route`.
+    let mut route = match crate::routing::route::build(
+        &state,
+        &snapshot,
+        &requested,
+        session.as_deref(),
+        ingress.body.len(),
+        &base.request_id,
+    )
+    .await
+    {
+        Ok(route) => route,
+        Err(r) => {
             return refuse(
                 &state,
                 &base,
-                V1Error::new(
-                    format,
-                    if why.contains("breaker") { 503 } else { 429 },
-                    &format!("every target for {requested:?} is resting: {why}; the earliest recovers in {secs} s"),
-                )
-                .retry_after(Some(secs)),
-            );
-        }
-        let names: Vec<String> = candidates
-            .iter()
-            .map(|(c, _, _)| format!("{} ({})", c.target.name(), c.target.id()))
-            .collect();
-        let message = if names.is_empty() {
-            format!("combo {requested:?} has no step that resolves to a known provider")
-        } else {
-            format!(
-                "model {requested:?} is served by {}, which has no enabled connection; add an API key in Dashboard → Providers or with POST /api/providers",
-                names.join(" or ")
+                V1Error::new(format, r.status, &r.message).retry_after(r.retry_after),
             )
-        };
-        return refuse(&state, &base, V1Error::new(format, 400, &message));
-    }
+        }
+    };
+    base.combo = route.combo.clone();
+    let combos = state.combos();
+    let resilience = state.resilience();
+    let attempts = std::mem::take(&mut route.attempts);
+    let mut ingress = ingress;
 
     let mut failures = Vec::new();
     let total = attempts.len();
-    for (index, (candidate, connection, step)) in attempts.into_iter().enumerate() {
-        let target = step.and_then(|i| planned.get(i));
+    for (index, routed) in attempts.iter().enumerate() {
+        // After a context-length error only larger windows go on; context-relay may hand a
+        // summary of the conversation to the next target.
+        if let Some(why) = route.skip(routed) {
+            tracing::debug!(
+                "attempt {}/{total} for {requested} skipped: {why}",
+                index + 1
+            );
+            continue;
+        }
+        if let Some(body) = route.relay_body(format, &ingress.body) {
+            ingress.body = Bytes::from(body);
+        }
+        let resolved = route.target(routed).resolved.clone();
+        let candidate = &resolved;
+        let connection = routed.connection;
+        let planned_target = route.planned_of(routed).cloned();
+        let target = planned_target.as_ref();
+        // Pacing of the account (bounded wait; a busy account is skipped) and progress events.
+        let permit = match super::flow::before_attempt(
+            &state,
+            index + 1,
+            total,
+            candidate.target.id(),
+            &candidate.model,
+            connection.map(|c| (c.id.as_str(), c.name.as_str())),
+        )
+        .await
+        {
+            Ok(permit) => permit,
+            Err(busy) => {
+                failures.push(Failure {
+                    what: busy.why,
+                    status: Some(429),
+                    retry_after: Some(busy.retry_after_secs),
+                });
+                continue;
+            }
+        };
         let _combo_flight = target.map(|t| combos.runtime().begin(&t.model));
         let attempt_started = Instant::now();
         // Records the attempt when it ends, or as 499 if the client leaves while it runs.
@@ -356,6 +285,7 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
             ),
             Instant::now(),
         );
+        recording.capture_request(&ingress.body);
         // Counts as the account's failure unless marked as a success below.
         let flight = connection.map(|c| state.accounts().start(&c.id));
         match attempt(
@@ -387,23 +317,46 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
                     outcome,
                     None,
                 );
+                let ms = attempt_started.elapsed().as_millis() as u64;
                 if let Some(t) = target {
-                    let ms = attempt_started.elapsed().as_millis() as u64;
                     combos
                         .runtime()
                         .record_target(t, session.as_deref(), ok, ms);
                 }
+                route.succeeded(routed, response.status().as_u16(), ms);
+                let mut response = response;
+                super::flow::answered_by(
+                    &mut response,
+                    index + 1,
+                    candidate.target.id(),
+                    &candidate.model,
+                    connection.map(|c| c.id.as_str()),
+                    permit,
+                );
+                route.finish(&state, &mut response);
                 return response;
             }
             Err(AttemptError::Retry(failure)) => {
+                let ms = attempt_started.elapsed().as_millis() as u64;
+                // A model that is missing or out of its own quota is locked out of this
+                // connection instead of cooling the whole connection down.
+                let after = route.failed(
+                    &state,
+                    routed,
+                    failure.status,
+                    &failure.what,
+                    failure.retry_after,
+                    ms,
+                );
                 resilience.record(
                     candidate.target.id(),
-                    connection.map(|c| c.id.as_str()),
+                    connection
+                        .filter(|_| after.cool_connection)
+                        .map(|c| c.id.as_str()),
                     Outcome::from_status(failure.status),
                     failure.retry_after.map(Duration::from_secs),
                 );
                 if let Some(t) = target {
-                    let ms = attempt_started.elapsed().as_millis() as u64;
                     combos
                         .runtime()
                         .record_target(t, session.as_deref(), false, ms);
@@ -415,11 +368,15 @@ pub async fn handle(state: AppState, ingress: Ingress, headers: HeaderMap) -> Re
                     index + 1,
                     failure.what
                 );
+                super::flow::attempt_failed(index + 1, &failure.what);
                 failures.push(failure);
             }
         }
     }
-    all_failed(format, &requested, failures)
+    let tried = failures.len();
+    let mut response = super::flow::with_attempts(all_failed(format, &requested, failures), tried);
+    route.finish(&state, &mut response);
+    response
 }
 
 fn all_failed(format: Format, requested: &str, failures: Vec<Failure>) -> Response {
@@ -446,6 +403,10 @@ fn all_failed(format: Format, requested: &str, failures: Vec<Failure>) -> Respon
         .all(|f| matches!(f.status, Some(503) | Some(529)))
     {
         503
+    } else if !failures.is_empty() && failures.iter().all(|f| f.status == Some(404)) {
+        404 // the model is not available anywhere it was tried (see routing::classify)
+    } else if failures.iter().any(|f| f.status == Some(400)) {
+        400 // a context-length error and no larger window to move to
     } else {
         502
     };
@@ -548,9 +509,20 @@ async fn attempt(
             ..Default::default()
         })
     });
+    state
+        .monitor()
+        .record(crate::translation_monitor::Translation {
+            source: format.as_str(),
+            target: upstream_format.as_str(),
+            requested_model: requested,
+            model: &translated.model,
+            provider: candidate.target.id(),
+            before: &ingress.body,
+            after: &translated.body,
+        });
 
     let mut request = state
-        .http()
+        .http_for(candidate.target.id())
         .post(&upstream.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json");
     for (name, value) in &upstream.headers {
@@ -568,7 +540,8 @@ async fn attempt(
         }
     }
     let started = Instant::now();
-    let response = match timeout(HEADERS_TIMEOUT, request.body(translated.body).send()).await {
+    let timeouts = super::flow::Timeouts::of(state);
+    let response = match timeout(timeouts.headers, request.body(translated.body).send()).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             return Err(AttemptError::Retry(Failure {
@@ -579,7 +552,7 @@ async fn attempt(
         }
         Err(_) => {
             return Err(AttemptError::Retry(Failure {
-                what: format!("{who}: no response within {} s", HEADERS_TIMEOUT.as_secs()),
+                what: format!("{who}: no response within {} s", timeouts.headers.as_secs()),
                 status: Some(504),
                 retry_after: None,
             }))
@@ -601,13 +574,19 @@ async fn attempt(
                 a.upstream_response = super::trace::clip(&body);
             }
         });
-        if is_retryable(status) {
+        // Context-length errors and models unavailable on this connection move on too
+        // (routing::classify); other client errors are returned as they are.
+        if is_retryable(status)
+            || crate::routing::classify::classify(status, &message)
+                != crate::routing::classify::ErrorClass::Other
+        {
             return Err(AttemptError::Retry(Failure {
                 what: format!("{who}: {status} {message}"),
                 status: Some(status),
                 retry_after,
             }));
         }
+        recording.capture_response(&body);
         recording.finish(status, Some(format!("{who}: {status} {message}")));
         return Err(AttemptError::Final(
             V1Error::new(
@@ -624,6 +603,7 @@ async fn attempt(
         provider: candidate.target.id().to_string(),
         model: translated.model.clone(),
         attempt: attempt_no,
+        timeouts,
     };
     if translated.stream {
         let translator = StreamTranslator::new(upstream_format, format, requested)
@@ -672,6 +652,7 @@ async fn attempt(
             })
         })?;
         recording.usage = out.usage;
+        recording.capture_response(&out.body);
         recording.finish(200, None);
         let mut response = Response::builder()
             .status(StatusCode::OK)
@@ -701,6 +682,7 @@ struct Meta {
     provider: String,
     model: String,
     attempt: usize,
+    timeouts: super::flow::Timeouts,
 }
 
 /// reqwest's Display includes the URL, which may carry a `key=` query parameter: describe the
@@ -757,11 +739,11 @@ async fn stream_response(
     let mut done = false;
     // Hold the response until the first output: until then a failure can still move on.
     while !translator.saw_output() {
-        match timeout(FIRST_OUTPUT_TIMEOUT, upstream.next()).await {
+        match timeout(meta.timeouts.first_output, upstream.next()).await {
             Err(_) => {
                 return Err(retry(format!(
                     "no output within {} s",
-                    FIRST_OUTPUT_TIMEOUT.as_secs()
+                    meta.timeouts.first_output.as_secs()
                 )))
             }
             Ok(Some(Err(e))) => {
@@ -789,6 +771,7 @@ async fn stream_response(
         event.ttft_ms = Some(started.elapsed().as_millis() as u64);
     }
     record.usage = translator.usage();
+    record.capture_response(&head);
     let live = Live {
         upstream,
         translator,
@@ -824,18 +807,22 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
         return None;
     }
     loop {
-        match timeout(HEARTBEAT, s.upstream.next()).await {
+        let idle = s.meta.timeouts.idle;
+        let nap = HEARTBEAT
+            .min(idle.saturating_sub(s.silent))
+            .max(Duration::from_millis(1));
+        match timeout(nap, s.upstream.next()).await {
             Err(_) => {
-                s.silent += HEARTBEAT;
-                if s.silent >= IDLE_TIMEOUT {
+                s.silent += nap;
+                if s.silent >= idle {
                     s.done = true;
                     let out = s.translator.error_event(&format!(
                         "the upstream sent nothing for {} s",
-                        IDLE_TIMEOUT.as_secs()
+                        idle.as_secs()
                     ));
                     let why = format!(
                         "idle timeout: the upstream sent nothing for {} s",
-                        IDLE_TIMEOUT.as_secs()
+                        idle.as_secs()
                     );
                     end_stream(&mut s, 504, Some(why));
                     return Some((Ok(out), s));
@@ -848,7 +835,10 @@ async fn next_piece(mut s: Live) -> Option<(Result<Bytes, Infallible>, Live)> {
                 s.record.usage = s.translator.usage();
                 match pushed {
                     Ok(out) if out.is_empty() => continue,
-                    Ok(out) => return Some((Ok(out), s)),
+                    Ok(out) => {
+                        s.record.capture_response(&out);
+                        return Some((Ok(out), s));
+                    }
                     Err(e) => {
                         s.done = true;
                         let mut out = e.pending.to_vec();

@@ -1,61 +1,36 @@
-//! Settings: the dashboard password (Security) and the account strategy (Routing). The guide's
-//! other tabs join as their features land.
+//! Settings → Routing: the account strategy among one provider's connections.
 
-use crate::api::change_password::ChangePassword;
+use super::json_card::JsonSettingsCard;
 use crate::api::error_text;
 use crate::api::routing_settings::{get_routing_settings, SaveRoutingSettings, ACCOUNT_STRATEGIES};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub(super) fn RoutingTab() -> impl IntoView {
     view! {
-        <Title text="Settings · OmniRoute"/>
-        <div class="page-head">
-            <h1>"Settings"</h1>
-        </div>
-        <div class="card-grid">
-            <PasswordCard/>
-            {view! { <RoutingCard/> }.into_any()}
+        <div class="card-grid card-grid-wide">
+            <RoutingCard/>
+            <JsonSettingsCard
+                namespace="aliases"
+                title="Model aliases"
+                help="Names clients may use for a model, wildcards allowed: {\"aliases\": [{\"pattern\": \"fast\", \"target\": \"openai/gpt-4o-mini\"}]}."
+            />
+            <JsonSettingsCard
+                namespace="fallback-chains"
+                title="Fallback chains"
+                help="For a model, the models to try next when every connection for it fails."
+            />
+            <JsonSettingsCard
+                namespace="auto-routing"
+                title="Auto-routing"
+                help="How the auto model picks a target from the request."
+            />
         </div>
     }
 }
 
 #[component]
-fn PasswordCard() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
-    let result = action.value();
-    view! {
-        <section class="card" aria-labelledby="password-title">
-            <h2 id="password-title" class="card-title">"Dashboard password"</h2>
-            <p class="muted small">
-                "At least 8 characters. Changing it logs out every other browser session."
-            </p>
-            <ActionForm action=action attr:class="form-stack" attr:id="password-form">
-                <label for="current_password">"Current password"</label>
-                <input id="current_password" name="current_password" type="password" autocomplete="current-password" required/>
-                <label for="new_password">"New password"</label>
-                <input id="new_password" name="new_password" type="password" autocomplete="new-password" minlength="8" required/>
-                <label for="confirm_password">"Confirm new password"</label>
-                <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" minlength="8" required/>
-                <button type="submit" class="btn btn-primary" id="password-submit" disabled=move || action.pending().get()>
-                    "Change password"
-                </button>
-            </ActionForm>
-            {move || {
-                result
-                    .get()
-                    .map(|r| match r {
-                        Ok(()) => view! { <p class="alert alert-ok" role="status" id="password-result">"Password changed."</p> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error" role="alert" id="password-result">{error_text(&e)}</p> }.into_any(),
-                    })
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn RoutingCard() -> impl IntoView {
+pub(super) fn RoutingCard() -> impl IntoView {
     let action = ServerAction::<SaveRoutingSettings>::new();
     let current = Resource::new(move || action.version().get(), |_| get_routing_settings());
     let result = action.value();
