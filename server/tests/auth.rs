@@ -146,11 +146,7 @@ async fn form_login_redirects_and_keeps_next() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        resp.headers()["location"],
-        "/dashboard",
-        "no open redirect"
-    );
+    assert_eq!(resp.headers()["location"], "/dashboard", "no open redirect");
 }
 
 #[tokio::test]

@@ -820,3 +820,53 @@ async fn decisions_are_listed_and_a_route_can_be_tested() {
     assert_eq!(v["decision"]["routed"], "duo");
     assert_eq!(v["decision"]["winner"]["provider"], "openai");
 }
+
+#[tokio::test]
+async fn a_combo_limits_its_retries_and_caps_each_attempts_wait() {
+    let mock = MockUpstream::start().await;
+    let server = Server::start();
+    let c = admin(&server).await;
+    connect(&c, &server, "openai", "sk-1", &format!("{}/v1", mock.url())).await;
+    let steps = json!([
+        { "model": "openai/gpt-one" },
+        { "model": "openai/gpt-two" },
+        { "model": "openai/gpt-three" },
+    ]);
+    ok(
+        &c,
+        &server,
+        "POST",
+        "/api/combos",
+        json!({ "name": "two-tries", "strategy": "priority", "models": steps, "config": { "maxRetries": 1 } }),
+    )
+    .await;
+    ok(
+        &c,
+        &server,
+        "POST",
+        "/api/combos",
+        json!({ "name": "impatient", "strategy": "priority", "models": steps, "config": { "timeoutMs": 1000 } }),
+    )
+    .await;
+
+    // maxRetries 1: the first target and one more, not the third
+    mock.push(Scenario::status(503).for_model("gpt-one"));
+    mock.push(Scenario::status(503).for_model("gpt-two"));
+    let r = chat(&server, "two-tries", "limited").await;
+    assert!(r.status.is_server_error(), "{} {}", r.status, r.body);
+    assert_eq!(asked(&mock), ["gpt-one", "gpt-two"]);
+    assert!(r.error().contains("2 attempt(s)"), "{}", r.body);
+
+    // timeoutMs 1000: a target silent for 4 s is given up after 1 s (the global default is 120 s)
+    mock.reset();
+    mock.push(
+        Scenario::text("late")
+            .for_model("gpt-one")
+            .with_first_byte_delay_ms(4000),
+    );
+    let r = chat(&server, "impatient", "quick").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.text(), "mock: quick");
+    // (without the cap, gpt-one would have answered "late" and gpt-two never been asked)
+    assert_eq!(asked(&mock), ["gpt-one", "gpt-two"]);
+}

@@ -88,7 +88,9 @@ pub fn DashboardLayout() -> impl IntoView {
     let look = move || appearance.get().and_then(Result::ok).unwrap_or_default();
     let compact = move || look().compact_sidebar;
     let shown = move |href: &str| {
-        let slug = href.trim_start_matches("/dashboard").trim_start_matches('/');
+        let slug = href
+            .trim_start_matches("/dashboard")
+            .trim_start_matches('/');
         !look().hidden_nav.iter().any(|h| h == slug)
     };
     view! {

@@ -153,7 +153,8 @@ impl Step {
     }
 }
 
-/// Per-combo settings. Retries and timeouts are for the proxy; the engine reads
+/// Per-combo settings. The proxy reads `max_retries` (targets tried after the first) and
+/// `timeout_ms` (a cap on each attempt's header and first-output timeouts); the engine reads
 /// `max_concurrency_per_model` and `sticky_limit`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

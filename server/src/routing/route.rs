@@ -72,6 +72,8 @@ pub struct Route<'a> {
     pub routed: String,
     /// The combo (or auto variant) the request went through, for usage rows.
     pub combo: Option<String>,
+    /// The combo's own settings (retries, timeout); defaults outside a combo.
+    pub config: crate::routing::ComboConfig,
     /// Every planned model string (the proxy records strategy health per entry).
     pub planned: Vec<PlannedTarget>,
     pub targets: Vec<Target<'a>>,
@@ -133,6 +135,7 @@ pub async fn build<'a>(
     let mut pruned = 0;
     let mut explored = false;
     let mut relay = false;
+    let mut config = crate::routing::ComboConfig::default();
     let mut plain = false;
 
     let auto_inputs = |variant: Variant| auto::Inputs {
@@ -149,6 +152,7 @@ pub async fn build<'a>(
         kind = Some("combo");
         strategy = combo.strategy.as_str().to_string();
         relay = combo.strategy == Strategy::ContextRelay;
+        config = combo.config.clone();
         planned = combos
             .plan(&routed, session, &facts)
             .map_err(|e| Refusal::new(400, format!("combo {routed:?} cannot be routed: {e}")))?;
@@ -385,6 +389,7 @@ pub async fn build<'a>(
 
     Ok(Route {
         combo: kind.map(|_| routed.clone()),
+        config,
         routed,
         planned,
         targets,

@@ -232,7 +232,16 @@ pub(super) async fn route(state: AppState, ingress: Ingress, headers: HeaderMap)
 
     let mut failures = Vec::new();
     let total = attempts.len();
+    // A combo's `maxRetries` bounds the targets tried after the first; its `timeoutMs` caps
+    // each attempt's header and first-output timeouts.
+    let max_tries = route.config.max_retries.map(|n| n as usize + 1);
+    let time_cap = route.config.timeout_ms.map(Duration::from_millis);
+    let mut tried = 0usize;
     for (index, routed) in attempts.iter().enumerate() {
+        if max_tries.is_some_and(|max| tried >= max) {
+            tracing::debug!("{requested}: the combo's retry limit ({tried} attempt(s)) is reached");
+            break;
+        }
         // After a context-length error only larger windows go on; context-relay may hand a
         // summary of the conversation to the next target.
         if let Some(why) = route.skip(routed) {
@@ -271,6 +280,7 @@ pub(super) async fn route(state: AppState, ingress: Ingress, headers: HeaderMap)
                 continue;
             }
         };
+        tried += 1;
         let _combo_flight = target.map(|t| combos.runtime().begin(&t.model));
         let attempt_started = Instant::now();
         // Records the attempt when it ends, or as 499 if the client leaves while it runs.
@@ -296,6 +306,7 @@ pub(super) async fn route(state: AppState, ingress: Ingress, headers: HeaderMap)
             candidate,
             connection,
             index + 1,
+            time_cap,
             &mut recording,
         )
         .await
@@ -444,6 +455,7 @@ async fn attempt(
     candidate: &ResolvedModel<'_>,
     connection: Option<&Connection>,
     attempt_no: usize,
+    time_cap: Option<Duration>,
     recording: &mut Recording,
 ) -> Result<Response, AttemptError> {
     let format = ingress.format;
@@ -540,7 +552,11 @@ async fn attempt(
         }
     }
     let started = Instant::now();
-    let timeouts = super::flow::Timeouts::of(state);
+    let mut timeouts = super::flow::Timeouts::of(state);
+    if let Some(cap) = time_cap {
+        timeouts.headers = timeouts.headers.min(cap);
+        timeouts.first_output = timeouts.first_output.min(cap);
+    }
     let response = match timeout(timeouts.headers, request.body(translated.body).send()).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
@@ -552,7 +568,10 @@ async fn attempt(
         }
         Err(_) => {
             return Err(AttemptError::Retry(Failure {
-                what: format!("{who}: no response within {} s", timeouts.headers.as_secs()),
+                what: format!(
+                    "{who}: no response within {} s",
+                    timeouts.headers.as_secs_f64()
+                ),
                 status: Some(504),
                 retry_after: None,
             }))
@@ -743,7 +762,7 @@ async fn stream_response(
             Err(_) => {
                 return Err(retry(format!(
                     "no output within {} s",
-                    meta.timeouts.first_output.as_secs()
+                    meta.timeouts.first_output.as_secs_f64()
                 )))
             }
             Ok(Some(Err(e))) => {
