@@ -10,6 +10,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod error;
 pub mod health;
+pub mod inprocess;
 pub mod logging_settings;
 pub mod manage;
 pub mod openapi;

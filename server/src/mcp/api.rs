@@ -4,27 +4,10 @@
 //! exactly like the REST endpoint it stands for.
 
 use crate::http::system::SystemState;
-use axum::body::Body;
-use axum::http::{Method, Request};
+use axum::http::Method;
 use serde_json::Value;
-use tower::ServiceExt;
 
-/// The largest answer read back.
-const MAX_ANSWER: usize = 16 * 1024 * 1024;
-
-/// A refusal of the REST API: its status, stable code and message.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiFailure {
-    pub status: u16,
-    pub code: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for ApiFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (HTTP {}, {})", self.message, self.status, self.code)
-    }
-}
+pub use crate::http::inprocess::ApiFailure;
 
 /// Calls `path_and_query` on the API router; the JSON body of a success (`null` when empty).
 pub async fn call(
@@ -33,50 +16,8 @@ pub async fn call(
     path_and_query: &str,
     body: Option<Value>,
 ) -> Result<Value, ApiFailure> {
-    let internal = |message: String| ApiFailure {
-        status: 500,
-        code: "internal".into(),
-        message,
-    };
-    if !path_and_query.starts_with("/api/") || path_and_query.contains("..") {
-        return Err(internal(format!("{path_and_query} is not an API path")));
-    }
-    let router = crate::http::manage::routes(system.app.clone())
-        .merge(crate::http::system::routes(system.clone()));
-    let request = Request::builder()
-        .method(method)
-        .uri(path_and_query)
-        .header("content-type", "application/json")
-        .body(match body {
-            Some(v) => Body::from(v.to_string()),
-            None => Body::empty(),
-        })
-        .map_err(|e| internal(format!("building the request: {e}")))?;
-    let response = match router.oneshot(request).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), MAX_ANSWER)
-        .await
-        .map_err(|e| internal(format!("reading the answer: {e}")))?;
-    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if status.is_success() {
-        return Ok(value);
-    }
-    Err(ApiFailure {
-        status: status.as_u16(),
-        code: value
-            .get("error")
-            .and_then(Value::as_str)
-            .unwrap_or("error")
-            .to_string(),
-        message: value
-            .get("message")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("the API answered HTTP {status}")),
-    })
+    let router = crate::http::api_routes(&system.app, system);
+    crate::http::inprocess::call(router, method, path_and_query, body.as_ref()).await
 }
 
 /// `a b/c` → `a%20b%2Fc`, for path segments and query values.

@@ -9,12 +9,11 @@
 
 use crate::http::error::ApiError;
 use crate::http::system::SystemState;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::Json;
 use serde_json::{Map, Value};
-use tower::ServiceExt;
 
 /// `(key in the aggregate, path under /api/settings/)`.
 pub const NAMESPACES: &[(&str, &str)] = &[
@@ -39,40 +38,25 @@ pub const NAMESPACES: &[(&str, &str)] = &[
 /// Namespaces that describe rather than configure.
 const READ_ONLY: &[&str] = &["general"];
 
-const MAX_ANSWER: usize = 4 * 1024 * 1024;
-
 /// Every `/api` route a namespace could live on (management and system routers).
 fn api(system: &SystemState) -> axum::Router {
     crate::http::api_routes(&system.app, system)
 }
 
+/// The status and JSON answer of an in-process call (refusals as `{"error","message"}`).
 async fn call(
     router: &axum::Router,
     method: Method,
     path: &str,
     body: Option<&Value>,
 ) -> Result<(StatusCode, Value), ApiError> {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/json")
-        .body(match body {
-            Some(v) => Body::from(v.to_string()),
-            None => Body::empty(),
-        })
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let response = match router.clone().oneshot(request).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), MAX_ANSWER)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading {path}: {e}")))?;
-    Ok((
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    ))
+    match crate::http::inprocess::call(router.clone(), method, path, body).await {
+        Ok(value) => Ok((StatusCode::OK, value)),
+        Err(f) => Ok((
+            StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            serde_json::json!({ "error": f.code, "message": f.message }),
+        )),
+    }
 }
 
 pub async fn get_all(State(system): State<SystemState>) -> Result<Json<Value>, ApiError> {
